@@ -1,0 +1,63 @@
+#include <iostream>
+
+#include "common.hpp"
+#include "crossrank/logging.hpp"
+#include "crossrank/requests.hpp"
+
+namespace crossrank::cli {
+
+namespace {
+
+void print_info(const CommonOptions& o, bool as_json) {
+  Reranker reranker = load_reranker(o);
+  const BundleConfig& b = reranker.bundle();
+  const Tokenizer& tok = reranker.encoder().tokenizer();
+  const RuntimeInfo rt = runtime_info();
+  Json info = Json::object();
+  info["bundle"] = b.dir.string();
+  info["model_file"] = b.model_file.string();
+  info["model_type"] = b.model_type;
+  info["architecture"] = b.architecture;
+  info["tokenizer"] = tok.kind();
+  info["tokenizer_file"] = tok.source().string();
+  info["vocab_size"] = tok.vocab_size();
+  info["max_length"] = reranker.encoder().max_length();
+  info["position_limit"] = b.position_limit;
+  info["inputs"] = reranker.model().input_names();
+  info["num_labels"] = b.num_labels;
+  info["labels"] = b.labels;
+  info["activation"] = to_string(reranker.activation());
+  info["activation_source"] = o.activation == "auto" ? b.activation_source : "--activation";
+  info["device"] = reranker.model().device();
+  info["threads"] = rt.threads;
+  info["blas"] = rt.blas;
+  info["reference_blas"] = rt.reference_blas;
+  info["libtorch"] = rt.libtorch_version;
+  info["cuda_available"] = rt.cuda_available;
+  if (as_json) {
+    std::cout << info.dump() << "\n";
+    return;
+  }
+  for (const auto& [key, value] : info.items()) {
+    std::cout << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+  }
+  if (rt.reference_blas) {
+    std::cout << "WARNING: the netlib reference BLAS is ~30x slower than OpenBLAS; "
+                 "install libopenblas0-openmp\n";
+  }
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app) {
+  auto o = std::make_shared<CommonOptions>();
+  auto as_json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("info", "Describe a model bundle and the runtime");
+  add_model_options(*cmd, *o);
+  cmd->add_option("--activation", o->activation, "auto | sigmoid | softmax | identity")
+      ->capture_default_str();
+  cmd->add_flag("--json", *as_json, "Print one JSON object instead of key: value lines");
+  cmd->callback([o, as_json] { print_info(*o, *as_json); });
+}
+
+}  // namespace crossrank::cli

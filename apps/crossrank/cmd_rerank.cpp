@@ -1,0 +1,22 @@
+#include "common.hpp"
+
+namespace crossrank::cli {
+
+void add_rerank_command(CLI::App& app) {
+  auto o = std::make_shared<CommonOptions>();
+  auto label = std::make_shared<int>(-1);
+  CLI::App* cmd = app.add_subcommand(
+      "rerank", "Rerank each query's documents: {\"query\", \"docs\": [...]} per line");
+  add_model_options(*cmd, *o);
+  add_io_options(*cmd, *o);
+  cmd->add_option("-k,--top-k", o->run.top_k, "Results per query (0: all)")->capture_default_str();
+  cmd->add_flag("--return-text", o->run.return_text, "Add each document's text to its result");
+  cmd->add_option("--label", *label, "Multi-label models: the label index to rank by")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([o, label] {
+    if (*label >= 0) o->run.label = static_cast<size_t>(*label);
+    run_model_command("rerank", *o, run_rerank);
+  });
+}
+
+}  // namespace crossrank::cli

@@ -1,0 +1,14 @@
+#include "common.hpp"
+
+namespace crossrank::cli {
+
+void add_score_command(CLI::App& app) {
+  auto o = std::make_shared<CommonOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "score", "Score one pair per line: {\"text_a\", \"text_b\"}, {\"query\", \"text\"}, ...");
+  add_model_options(*cmd, *o);
+  add_io_options(*cmd, *o);
+  cmd->callback([o] { run_model_command("score", *o, run_score); });
+}
+
+}  // namespace crossrank::cli

@@ -1,0 +1,22 @@
+#include "common.hpp"
+
+namespace crossrank::cli {
+
+namespace {
+
+RunSummary tokenize(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options) {
+  return run_tokenize(reranker, in, out, options);
+}
+
+}  // namespace
+
+void add_tokenize_command(CLI::App& app) {
+  auto o = std::make_shared<CommonOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "tokenize", "Show the token ids the model would receive for each pair (score's input)");
+  add_model_options(*cmd, *o);
+  add_io_options(*cmd, *o);
+  cmd->callback([o] { run_model_command("tokenize", *o, tokenize); });
+}
+
+}  // namespace crossrank::cli

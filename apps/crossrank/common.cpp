@@ -1,0 +1,95 @@
+#include "common.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "crossrank/logging.hpp"
+
+namespace crossrank::cli {
+
+void add_model_options(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("-m,--model", o.model_dir, "Model bundle directory (docs/models.md)")->required();
+  cmd.add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+  cmd.add_option("--threads", o.threads, "Intra-op threads for the model (0: one per core)")
+      ->capture_default_str();
+  cmd.add_option("--max-length", o.max_length,
+                 "Truncate pairs to this many tokens (0: min(512, model limit))")
+      ->capture_default_str();
+}
+
+void add_io_options(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("-i,--input", o.input, "Input JSONL file, - for stdin")->capture_default_str();
+  cmd.add_option("-o,--output", o.output, "Output JSONL file, - for stdout")->capture_default_str();
+  cmd.add_option("--batch-tokens", o.batch_tokens,
+                 "Padded tokens per model batch (rows x longest row)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd.add_option("--max-batch-size", o.max_batch_size, "Rows per model batch")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd.add_option("--window", o.run.window_pairs,
+                 "Pairs read ahead and batched together (bounds memory)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd.add_option("--activation", o.activation, "auto | sigmoid | softmax | identity")
+      ->capture_default_str();
+  cmd.add_flag("--skip-invalid", o.run.skip_invalid,
+               "Report bad lines on stderr and go on (exit 0) instead of stopping");
+  cmd.add_option("--rejects", o.run.rejects_path,
+                 "With --skip-invalid: copy bad lines verbatim to this file");
+}
+
+Reranker load_reranker(const CommonOptions& o) {
+  ScoringOptions s;
+  s.device = o.device;
+  s.threads = o.threads;
+  s.max_length = o.max_length;
+  s.activation = parse_activation(o.activation);
+  s.batching.batch_tokens = o.batch_tokens;
+  s.batching.max_batch_size = o.max_batch_size;
+  Reranker reranker = Reranker::load(o.model_dir, s);
+  const RuntimeInfo runtime = runtime_info();
+  if (runtime.reference_blas && reranker.model().device() == "cpu") {
+    log::warn("libtorch is using the netlib reference BLAS (" + runtime.blas +
+              "): scoring will be ~30x slower. Install libopenblas0-openmp (scripts/setup.sh does).");
+  }
+  log::debug("model " + o.model_dir + " on " + reranker.model().device() + ", " +
+             std::to_string(runtime.threads) + " threads, max length " +
+             std::to_string(reranker.encoder().max_length()));
+  return reranker;
+}
+
+namespace {
+
+void log_summary(const char* command, const RunSummary& summary, const Reranker& reranker,
+                 double seconds) {
+  const ScoringStats& st = reranker.stats();
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.1f s, %.1f pairs/s", seconds,
+                seconds > 0 ? static_cast<double>(summary.pairs) / seconds : 0.0);
+  std::string line = std::string(command) + ": " + std::to_string(summary.records) + " lines out, " +
+                     std::to_string(summary.pairs) + " pairs, " + rate;
+  if (st.padded_tokens > 0) {
+    char pad[64];
+    std::snprintf(pad, sizeof pad, ", padding %.1f%%",
+                  100.0 * static_cast<double>(st.padded_tokens - st.real_tokens) /
+                      static_cast<double>(st.padded_tokens));
+    line += pad;
+  }
+  if (summary.truncated > 0) line += ", " + std::to_string(summary.truncated) + " pairs truncated";
+  if (summary.skipped > 0) line += ", " + std::to_string(summary.skipped) + " bad lines skipped";
+  log::info(line);
+}
+
+}  // namespace
+
+void run_model_command(const char* command, const CommonOptions& o, RunFn run) {
+  Reranker reranker = load_reranker(o);
+  LineReader in(o.input);
+  LineWriter out(o.output);
+  const auto start = std::chrono::steady_clock::now();
+  const RunSummary summary = run(reranker, in, out, o.run);
+  out.flush();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log_summary(command, summary, reranker, seconds);
+}
+
+}  // namespace crossrank::cli

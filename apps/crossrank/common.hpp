@@ -1,0 +1,39 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "crossrank/reranker.hpp"
+#include "crossrank/runner.hpp"
+
+namespace crossrank::cli {
+
+// Options every model-running subcommand shares (docs/cli.md).
+struct CommonOptions {
+  std::string model_dir;
+  std::string input = "-";
+  std::string output = "-";
+  std::string device = "auto";
+  int threads = 0;
+  size_t max_length = 0;
+  size_t batch_tokens = BatchingOptions{}.batch_tokens;
+  size_t max_batch_size = BatchingOptions{}.max_batch_size;
+  std::string activation = "auto";
+  RunOptions run;
+};
+
+void add_model_options(CLI::App& cmd, CommonOptions& o);
+void add_io_options(CLI::App& cmd, CommonOptions& o);
+Reranker load_reranker(const CommonOptions& o);
+
+using RunFn = RunSummary (*)(Reranker&, LineReader&, LineWriter&, const RunOptions&);
+// Loads the model, runs one subcommand over the input, and logs a summary on stderr.
+void run_model_command(const char* command, const CommonOptions& o, RunFn run);
+
+void add_info_command(CLI::App& app);
+void add_rerank_command(CLI::App& app);
+void add_score_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
+
+}  // namespace crossrank::cli

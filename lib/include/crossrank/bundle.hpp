@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crossrank/activation.hpp"
+
+namespace crossrank {
+
+// What a model bundle directory says about its model (docs/models.md): config.json,
+// tokenizer_config.json and the optional crossrank.json overrides, resolved.
+struct BundleConfig {
+  std::filesystem::path dir;
+  std::filesystem::path model_file;  // dir/model.pt
+  std::string model_type;            // config.json "model_type"
+  std::string architecture;          // config.json "architectures"[0]
+  size_t num_labels = 1;
+  std::vector<std::string> labels;   // id2label, by id
+  size_t position_limit = 512;       // the most tokens the model's positions allow
+  size_t max_length = 512;           // default truncation length: min(512, every limit)
+  Activation activation = Activation::sigmoid;  // resolved, never automatic
+  std::string activation_source;     // where the activation came from
+  std::vector<std::string> input_names;  // crossrank.json "inputs"; empty: from the model
+  int64_t pad_token_id = 0;
+};
+
+// Throws ModelError for a missing directory/config and ConfigError for a bad crossrank.json.
+BundleConfig load_bundle_config(const std::filesystem::path& dir);
+
+}  // namespace crossrank

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+namespace crossrank {
+
+// Reads input lines as JSONL wants them: numbered from 1, "\n" or "\r\n" ends, a UTF-8
+// BOM before the first line dropped, a last line without a newline still returned.
+class LineReader {
+ public:
+  // path "-" reads stdin. Throws IoError when the file cannot be opened.
+  explicit LineReader(const std::string& path);
+  // Reads the next line into line; false at the end of the input.
+  bool next(std::string& line);
+  size_t line_number() const { return line_number_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::unique_ptr<std::ifstream> file_;
+  std::istream* in_;
+  std::string name_;
+  size_t line_number_ = 0;
+};
+
+// Writes whole output lines. Lines are buffered and flushed together, so a reader never
+// sees part of a line from a failed run. path "-" writes stdout.
+class LineWriter {
+ public:
+  explicit LineWriter(const std::string& path);
+  ~LineWriter();
+  LineWriter(const LineWriter&) = delete;
+  LineWriter& operator=(const LineWriter&) = delete;
+
+  void write_line(const std::string& line);  // line without its "\n"
+  void flush();                              // throws IoError on a write failure
+
+ private:
+  FILE* out_;
+  bool owned_;
+  std::string name_;
+  std::string buffer_;
+};
+
+}  // namespace crossrank

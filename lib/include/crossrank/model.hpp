@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace crossrank {
+
+// A padded batch, row-major [rows x cols]; padding has attention_mask 0.
+struct Batch {
+  size_t rows = 0;
+  size_t cols = 0;
+  std::vector<int64_t> input_ids;
+  std::vector<int64_t> attention_mask;
+  std::vector<int64_t> token_type_ids;
+};
+
+// Raw model outputs, row-major [rows x labels].
+struct Logits {
+  size_t rows = 0;
+  size_t labels = 0;
+  std::vector<float> values;
+  float at(size_t row, size_t label) const { return values[row * labels + label]; }
+};
+
+// A scoring model. The TorchScript one is the real implementation; tests use fakes.
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual Logits forward(const Batch& batch) = 0;
+  // The inputs forward() takes, in order: input_ids, attention_mask, token_type_ids.
+  virtual std::vector<std::string> input_names() const = 0;
+  virtual std::string device() const = 0;
+};
+
+struct ModelOptions {
+  std::string device = "auto";  // auto | cpu | cuda | cuda:N
+  int threads = 0;              // intra-op threads; 0: one per core
+  // Names for forward()'s inputs when its own argument names are not the standard ones
+  // (crossrank.json "inputs"); empty: read from the TorchScript schema.
+  std::vector<std::string> input_names;
+};
+
+// Loads a TorchScript cross-encoder (model.pt) in eval mode. Throws ModelError with
+// the reason (missing file, not TorchScript, archive newer than this libtorch, inputs
+// it cannot feed) and ConfigError for an unusable device.
+std::unique_ptr<Model> load_torchscript_model(const std::filesystem::path& file,
+                                              const ModelOptions& options);
+
+// What the process runs on, for `crossrank info` and start-up warnings.
+struct RuntimeInfo {
+  std::string libtorch_version;
+  std::string blas;             // library path or name of the BLAS libtorch calls
+  bool reference_blas = false;  // netlib's reference BLAS: ~30x slower than OpenBLAS
+  int threads = 0;
+  std::string parallel_backend;
+  bool cuda_available = false;
+};
+RuntimeInfo runtime_info();
+
+}  // namespace crossrank

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "crossrank/pair_encoder.hpp"
+
+// The JSONL records of docs/cli.md: what `rerank`, `score` and `tokenize` read and write.
+// Parsers throw InputError naming the field; callers add the line number.
+namespace crossrank {
+
+using Json = nlohmann::ordered_json;  // keeps the user's key order in passthrough output
+
+struct Document {
+  Json id;  // the user's id (string or number), else the 0-based position
+  std::string text;
+};
+
+// {"qid": ..., "query": "...", "docs": [{"id": ..., "text": ...} | "text", ...], ...}
+struct RerankRequest {
+  Json record;  // the input object without its document list
+  std::string query;
+  std::vector<Document> docs;
+};
+
+// {"text_a","text_b"} | {"query","text"} | {"query","document"} | {"sentence1","sentence2"}
+// | ["a", "b"]
+struct PairRequest {
+  Json record;  // the input object; null when the input was an array
+  std::string first;
+  std::string second;
+};
+
+RerankRequest parse_rerank_request(std::string_view line);
+PairRequest parse_pair_request(std::string_view line);
+
+// One scored document of a reranked list.
+struct RankedDoc {
+  size_t index;  // position in the input list
+  float score;
+};
+
+// Sorts best first; ties keep input order. Keeps at most top_k (0: all).
+std::vector<RankedDoc> rank(const std::vector<float>& scores, size_t top_k);
+
+// Output lines (without "\n").
+std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& ranked,
+                          bool return_text);
+std::string format_score(PairRequest& request, const float* scores, size_t labels);
+std::string format_tokens(const EncodedPair& pair, const Tokenizer& tokenizer,
+                          bool with_token_type_ids);
+
+// A float as the shortest decimal that reads back as the same float (not a double's
+// 17 digits), so output is stable and short.
+Json score_json(float value);
+
+}  // namespace crossrank

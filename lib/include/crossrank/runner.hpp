@@ -1,0 +1,38 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "crossrank/jsonl.hpp"
+#include "crossrank/reranker.hpp"
+
+// The subcommands' work, line in to line out (docs/cli.md). Lines are read ahead into a
+// window, all pairs of the window are batched together, and the results are written in
+// input order before the next window is read.
+namespace crossrank {
+
+struct RunOptions {
+  size_t window_pairs = 8192;   // pairs (or records) read ahead and batched together
+  bool skip_invalid = false;    // report bad lines and go on, instead of stopping
+  std::string rejects_path;     // with skip_invalid: bad lines are copied here verbatim
+  size_t top_k = 0;             // rerank: results per query; 0: all
+  bool return_text = false;     // rerank: add each document's text to its result
+  std::optional<size_t> label;  // rerank: the label that ranks a multi-label model
+};
+
+struct RunSummary {
+  size_t lines = 0;    // input lines read
+  size_t records = 0;  // output lines written
+  size_t pairs = 0;    // pairs scored or tokenized
+  size_t skipped = 0;  // bad lines skipped (skip_invalid)
+  size_t truncated = 0;  // pairs cut to the max length
+};
+
+// Each throws InputError ("line N: ...") for the first bad line unless skip_invalid, after
+// writing every line before it.
+RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options);
+RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options);
+RunSummary run_tokenize(const Reranker& reranker, LineReader& in, LineWriter& out,
+                        const RunOptions& options);
+
+}  // namespace crossrank

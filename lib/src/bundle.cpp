@@ -1,0 +1,138 @@
+#include "crossrank/bundle.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "crossrank/error.hpp"
+#include "crossrank/logging.hpp"
+#include "json_file.hpp"
+
+namespace crossrank {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Model types whose position ids start after the padding index (RoBERTa family).
+bool positions_offset_by_padding(const std::string& model_type) {
+  return model_type == "roberta" || model_type == "xlm-roberta" || model_type == "camembert";
+}
+
+void read_labels(const json& config, const fs::path& file, BundleConfig& b) {
+  std::map<size_t, std::string> by_id;
+  if (config.contains("id2label") && config["id2label"].is_object()) {
+    for (const auto& [id, name] : config["id2label"].items()) {
+      try {
+        by_id[std::stoul(id)] = name.is_string() ? name.get<std::string>() : name.dump();
+      } catch (const std::exception&) {
+        throw ModelError(file.string() + ": id2label key \"" + id + "\" is not a number");
+      }
+    }
+  }
+  b.num_labels = json_value<size_t>(config, "num_labels", by_id.empty() ? 1 : by_id.size(), file);
+  if (b.num_labels == 0) throw ModelError(file.string() + ": num_labels is 0");
+  for (size_t i = 0; i < b.num_labels; ++i) {
+    auto it = by_id.find(i);
+    b.labels.push_back(it != by_id.end() ? it->second : "LABEL_" + std::to_string(i));
+  }
+}
+
+// sentence-transformers >= 3 stores {"sentence_transformers": {"activation_fn": ...}};
+// older versions "sbert_ce_default_activation_function" at the top level.
+std::optional<std::string> stored_activation(const json& config) {
+  if (config.contains("sentence_transformers") && config["sentence_transformers"].is_object()) {
+    const auto& st = config["sentence_transformers"];
+    if (st.contains("activation_fn") && st["activation_fn"].is_string()) {
+      return st["activation_fn"].get<std::string>();
+    }
+  }
+  if (config.contains("sbert_ce_default_activation_function") &&
+      config["sbert_ce_default_activation_function"].is_string()) {
+    return config["sbert_ce_default_activation_function"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
+void apply_overrides(const fs::path& file, BundleConfig& b) {
+  const json o = read_json_file(file);
+  if (!o.is_object()) throw ConfigError(file.string() + ": expected a JSON object");
+  for (const auto& [key, value] : o.items()) {
+    try {
+      if (key == "activation") {
+        b.activation = parse_activation(value.get<std::string>());
+        b.activation_source = "crossrank.json";
+      } else if (key == "max_length") {
+        b.max_length = value.get<size_t>();
+      } else if (key == "inputs") {
+        b.input_names = value.get<std::vector<std::string>>();
+      } else if (key == "model_type") {
+        b.model_type = value.get<std::string>();
+      } else {
+        log::warn(file.string() + ": ignoring unknown key \"" + key + "\"");
+      }
+    } catch (const json::exception&) {
+      throw ConfigError(file.string() + ": \"" + key + "\" has the wrong type (" +
+                        value.type_name() + ")");
+    } catch (const ConfigError& e) {
+      throw ConfigError(file.string() + ": " + e.what());
+    }
+  }
+}
+
+}  // namespace
+
+BundleConfig load_bundle_config(const fs::path& dir) {
+  if (!fs::is_directory(dir)) {
+    throw ModelError("model bundle " + dir.string() + " is not a directory (see docs/models.md)");
+  }
+  BundleConfig b;
+  b.dir = dir;
+  b.model_file = dir / "model.pt";
+  const fs::path config_file = dir / "config.json";
+  if (!fs::exists(config_file)) throw ModelError("model bundle has no config.json: " + dir.string());
+  const json config = read_json_file(config_file);
+  if (!config.is_object()) throw ModelError(config_file.string() + ": expected a JSON object");
+
+  b.model_type = json_value<std::string>(config, "model_type", "", config_file);
+  if (config.contains("architectures") && config["architectures"].is_array() &&
+      !config["architectures"].empty()) {
+    b.architecture = config["architectures"][0].get<std::string>();
+  }
+  read_labels(config, config_file, b);
+  b.pad_token_id = json_value<int64_t>(config, "pad_token_id", 0, config_file);
+
+  size_t limit = json_value<size_t>(config, "max_position_embeddings", 512, config_file);
+  if (positions_offset_by_padding(b.model_type) && limit > 2) limit -= 2;
+  b.position_limit = limit;
+  size_t max_length = std::min<size_t>(512, limit);
+  const fs::path tok_config_file = dir / "tokenizer_config.json";
+  if (fs::exists(tok_config_file)) {
+    const json tok = read_json_file(tok_config_file);
+    // transformers writes a huge sentinel when the tokenizer sets no limit.
+    const double tok_limit = json_value<double>(tok, "model_max_length", 1e30, tok_config_file);
+    if (tok_limit >= 1 && tok_limit < 1e6) max_length = std::min(max_length, static_cast<size_t>(tok_limit));
+  }
+  b.max_length = max_length;
+
+  if (auto stored = stored_activation(config)) {
+    b.activation = activation_from_torch_class(*stored);
+    b.activation_source = "config.json (sentence-transformers: " + *stored + ")";
+  } else {
+    b.activation = b.num_labels == 1 ? Activation::sigmoid : Activation::identity;
+    b.activation_source = "default for " + std::to_string(b.num_labels) + " label(s)";
+  }
+
+  const fs::path overrides = dir / "crossrank.json";
+  if (fs::exists(overrides)) apply_overrides(overrides, b);
+  if (b.activation == Activation::automatic) {
+    b.activation = b.num_labels == 1 ? Activation::sigmoid : Activation::identity;
+  }
+  if (b.max_length > b.position_limit) {
+    throw ConfigError(overrides.string() + ": max_length " + std::to_string(b.max_length) +
+                      " exceeds the model's " + std::to_string(b.position_limit) + " positions");
+  }
+  return b;
+}
+
+}  // namespace crossrank

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace crossrank {
+
+// Reads a JSON file of a model bundle; any failure is a ModelError naming the file.
+nlohmann::json read_json_file(const std::filesystem::path& path);
+
+// Reads one line per entry (vocab.txt), dropping the line end ("\n" or "\r\n").
+std::vector<std::string> read_lines(const std::filesystem::path& path);
+
+// The value of key in object j when it has the expected type, else fallback; a present
+// key of another type is a ModelError naming the file and key.
+template <typename T>
+T json_value(const nlohmann::json& j, const char* key, T fallback,
+             const std::filesystem::path& file);
+
+}  // namespace crossrank
+
+#include "json_file.ipp"

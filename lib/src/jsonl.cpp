@@ -1,0 +1,66 @@
+#include "crossrank/jsonl.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "crossrank/error.hpp"
+
+namespace crossrank {
+
+LineReader::LineReader(const std::string& path) : name_(path == "-" ? "<stdin>" : path) {
+  if (path == "-") {
+    in_ = &std::cin;
+    return;
+  }
+  file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*file_) throw IoError("cannot open input " + path + ": " + std::strerror(errno));
+  in_ = file_.get();
+}
+
+bool LineReader::next(std::string& line) {
+  if (!std::getline(*in_, line)) {
+    if (in_->bad()) throw IoError("error reading " + name_);
+    return false;
+  }
+  ++line_number_;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line_number_ == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+  return true;
+}
+
+LineWriter::LineWriter(const std::string& path)
+    : out_(path == "-" ? stdout : std::fopen(path.c_str(), "wb")),
+      owned_(path != "-"),
+      name_(path == "-" ? "<stdout>" : path) {
+  if (!out_) throw IoError("cannot open output " + path + ": " + std::strerror(errno));
+}
+
+LineWriter::~LineWriter() {
+  try {
+    flush();
+  } catch (const Error&) {
+    // Destructors must not throw; callers that care call flush() themselves.
+  }
+  if (owned_) std::fclose(out_);
+}
+
+void LineWriter::write_line(const std::string& line) {
+  buffer_.append(line);
+  buffer_.push_back('\n');
+  if (buffer_.size() >= (1u << 20)) flush();
+}
+
+void LineWriter::flush() {
+  if (!buffer_.empty()) {
+    const size_t written = std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+    const bool complete = written == buffer_.size();
+    buffer_.clear();
+    if (!complete) {
+      throw IoError("cannot write " + name_ + ": " + std::strerror(errno));
+    }
+  }
+  if (std::fflush(out_) != 0) throw IoError("cannot write " + name_ + ": " + std::strerror(errno));
+}
+
+}  // namespace crossrank

@@ -1,0 +1,47 @@
+#include "crossrank/logging.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "crossrank/error.hpp"
+
+namespace crossrank::log {
+
+namespace {
+
+spdlog::logger& logger() {
+  static std::shared_ptr<spdlog::logger> instance = [] {
+    auto l = spdlog::stderr_color_mt("crossrank");
+    l->set_pattern("crossrank: %l: %v");
+    l->set_level(spdlog::level::info);
+    return l;
+  }();
+  return *instance;
+}
+
+}  // namespace
+
+Level parse_level(std::string_view name) {
+  if (name == "trace") return Level::trace;
+  if (name == "debug") return Level::debug;
+  if (name == "info") return Level::info;
+  if (name == "warn" || name == "warning") return Level::warn;
+  if (name == "error") return Level::error;
+  if (name == "off" || name == "quiet") return Level::off;
+  throw ConfigError("log level \"" + std::string(name) +
+                    "\": expected trace, debug, info, warn, error or off");
+}
+
+void set_level(Level level) {
+  static const spdlog::level::level_enum map[] = {spdlog::level::trace, spdlog::level::debug,
+                                                  spdlog::level::info,  spdlog::level::warn,
+                                                  spdlog::level::err,   spdlog::level::off};
+  logger().set_level(map[static_cast<int>(level)]);
+}
+
+void debug(const std::string& message) { logger().debug(message); }
+void info(const std::string& message) { logger().info(message); }
+void warn(const std::string& message) { logger().warn(message); }
+void error(const std::string& message) { logger().error(message); }
+
+}  // namespace crossrank::log

@@ -1,0 +1,188 @@
+#include "crossrank/requests.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <numeric>
+
+#include "crossrank/error.hpp"
+#include "crossrank/tokenizer.hpp"
+
+namespace crossrank {
+
+namespace {
+
+constexpr const char* kDocListKeys[] = {"docs", "documents", "candidates", "passages", "texts"};
+constexpr const char* kDocIdKeys[] = {"id", "docid", "doc_id", "pid"};
+constexpr const char* kDocTextKeys[] = {"text", "contents"};
+
+Json parse_line(std::string_view line) {
+  try {
+    return Json::parse(line.begin(), line.end());
+  } catch (const Json::parse_error& e) {
+    std::string what = e.what();
+    // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column N: ".
+    const auto colon = what.find("column");
+    throw InputError("not valid JSON (" + (colon == std::string::npos ? what : what.substr(colon)) + ")");
+  }
+}
+
+std::string quote(std::string_view key) { return "\"" + std::string(key) + "\""; }
+
+const std::string& require_string(const Json& object, const char* key, const std::string& where) {
+  auto it = object.find(key);
+  if (it == object.end()) throw InputError(where + "missing field " + quote(key));
+  if (!it->is_string()) {
+    throw InputError(where + "field " + quote(key) + " must be a string, not " + it->type_name());
+  }
+  return it->get_ref<const std::string&>();
+}
+
+// At most one of keys may be present; returns it, or nullptr.
+const char* find_one_of(const Json& object, const char* const* begin, const char* const* end,
+                        const std::string& where) {
+  const char* found = nullptr;
+  for (auto k = begin; k != end; ++k) {
+    if (!object.contains(*k)) continue;
+    if (found) throw InputError(where + "both " + quote(found) + " and " + quote(*k) + " given");
+    found = *k;
+  }
+  return found;
+}
+
+Document parse_document(const Json& value, size_t position, const std::string& list_key) {
+  const std::string where = quote(list_key) + "[" + std::to_string(position) + "]: ";
+  if (value.is_string()) return {Json(position), value.get<std::string>()};
+  if (!value.is_object()) {
+    throw InputError(where + "must be a string or an object, not " + value.type_name());
+  }
+  Document doc;
+  const char* text_key = find_one_of(value, std::begin(kDocTextKeys), std::end(kDocTextKeys), where);
+  if (!text_key) throw InputError(where + "missing field \"text\"");
+  doc.text = require_string(value, text_key, where);
+  const char* id_key = find_one_of(value, std::begin(kDocIdKeys), std::end(kDocIdKeys), where);
+  if (!id_key) {
+    doc.id = position;
+  } else {
+    doc.id = value.at(id_key);
+    if (!doc.id.is_string() && !doc.id.is_number_integer()) {
+      throw InputError(where + "field " + quote(id_key) + " must be a string or an integer, not " +
+                       doc.id.type_name());
+    }
+  }
+  return doc;
+}
+
+}  // namespace
+
+RerankRequest parse_rerank_request(std::string_view line) {
+  Json j = parse_line(line);
+  if (!j.is_object()) throw InputError("expected a JSON object, not " + std::string(j.type_name()));
+  RerankRequest r;
+  r.query = require_string(j, "query", "");
+  const char* list_key = find_one_of(j, std::begin(kDocListKeys), std::end(kDocListKeys), "");
+  if (!list_key) {
+    throw InputError("missing field \"docs\" (or \"documents\", \"candidates\", \"passages\", \"texts\")");
+  }
+  const Json& list = j.at(list_key);
+  if (!list.is_array()) {
+    throw InputError("field " + quote(list_key) + " must be an array, not " + list.type_name());
+  }
+  r.docs.reserve(list.size());
+  for (size_t i = 0; i < list.size(); ++i) r.docs.push_back(parse_document(list[i], i, list_key));
+  j.erase(list_key);
+  r.record = std::move(j);
+  return r;
+}
+
+PairRequest parse_pair_request(std::string_view line) {
+  Json j = parse_line(line);
+  PairRequest p;
+  if (j.is_array()) {
+    if (j.size() != 2 || !j[0].is_string() || !j[1].is_string()) {
+      throw InputError("an array input must hold exactly two strings");
+    }
+    p.first = j[0].get<std::string>();
+    p.second = j[1].get<std::string>();
+    return p;
+  }
+  if (!j.is_object()) {
+    throw InputError("expected a JSON object or a two-string array, not " + std::string(j.type_name()));
+  }
+  static const std::pair<const char*, const char*> kForms[] = {
+      {"text_a", "text_b"}, {"query", "text"}, {"query", "document"}, {"sentence1", "sentence2"}};
+  const std::pair<const char*, const char*>* form = nullptr;
+  for (const auto& f : kForms) {
+    if (!j.contains(f.first) || !j.contains(f.second)) continue;
+    if (form) {
+      throw InputError("ambiguous pair: both " + quote(form->first) + "/" + quote(form->second) +
+                       " and " + quote(f.first) + "/" + quote(f.second) + " given");
+    }
+    form = &f;
+  }
+  if (!form) {
+    throw InputError("missing pair fields: expected \"text_a\"/\"text_b\", \"query\"/\"text\", "
+                     "\"query\"/\"document\" or \"sentence1\"/\"sentence2\"");
+  }
+  p.first = require_string(j, form->first, "");
+  p.second = require_string(j, form->second, "");
+  p.record = std::move(j);
+  return p;
+}
+
+std::vector<RankedDoc> rank(const std::vector<float>& scores, size_t top_k) {
+  std::vector<RankedDoc> ranked(scores.size());
+  for (size_t i = 0; i < scores.size(); ++i) ranked[i] = {i, scores[i]};
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const RankedDoc& a, const RankedDoc& b) { return a.score > b.score; });
+  if (top_k > 0 && ranked.size() > top_k) ranked.resize(top_k);
+  return ranked;
+}
+
+Json score_json(float value) {
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, value);
+  *res.ptr = '\0';
+  return Json(std::strtod(buf, nullptr));
+}
+
+std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& ranked,
+                          bool return_text) {
+  Json results = Json::array();
+  for (const auto& r : ranked) {
+    const Document& doc = request.docs[r.index];
+    Json item = Json::object();
+    item["id"] = doc.id;
+    item["index"] = r.index;
+    item["score"] = score_json(r.score);
+    if (return_text) item["text"] = doc.text;
+    results.push_back(std::move(item));
+  }
+  request.record["results"] = std::move(results);
+  return request.record.dump();
+}
+
+std::string format_score(PairRequest& request, const float* scores, size_t labels) {
+  Json& out = request.record.is_null() ? (request.record = Json::object()) : request.record;
+  if (labels == 1) {
+    out["score"] = score_json(scores[0]);
+  } else {
+    Json list = Json::array();
+    for (size_t i = 0; i < labels; ++i) list.push_back(score_json(scores[i]));
+    out["scores"] = std::move(list);
+  }
+  return out.dump();
+}
+
+std::string format_tokens(const EncodedPair& pair, const Tokenizer& tokenizer,
+                          bool with_token_type_ids) {
+  Json out = Json::object();
+  out["input_ids"] = pair.input_ids;
+  if (with_token_type_ids) out["token_type_ids"] = pair.token_type_ids;
+  Json tokens = Json::array();
+  for (int32_t id : pair.input_ids) tokens.push_back(tokenizer.id_to_token(id));
+  out["tokens"] = std::move(tokens);
+  return out.dump();
+}
+
+}  // namespace crossrank

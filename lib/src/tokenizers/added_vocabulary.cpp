@@ -1,0 +1,64 @@
+#include "added_vocabulary.hpp"
+
+#include <algorithm>
+
+#include "../unicode.hpp"
+
+namespace crossrank {
+
+namespace {
+
+bool is_word_char(char32_t c) { return c == U'_' || unicode::is_alphanumeric(c); }
+
+}  // namespace
+
+AddedVocabulary::AddedVocabulary(const std::vector<AddedToken>& tokens) {
+  for (const auto& t : tokens) {
+    if (t.content.empty()) continue;
+    Entry e{unicode::decode_utf8(t.content), t.id, t.lstrip, t.rstrip, t.single_word};
+    (t.normalized ? normalized_ : raw_).push_back(std::move(e));
+  }
+  auto longest_first = [](const Entry& a, const Entry& b) {
+    return a.content.size() > b.content.size();
+  };
+  std::stable_sort(raw_.begin(), raw_.end(), longest_first);
+  std::stable_sort(normalized_.begin(), normalized_.end(), longest_first);
+}
+
+void AddedVocabulary::split(std::u32string_view text, bool normalized,
+                            std::vector<Segment>& out) const {
+  const auto& entries = normalized ? normalized_ : raw_;
+  size_t plain_begin = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const Entry* match = nullptr;
+    for (const auto& e : entries) {
+      if (text.compare(i, e.content.size(), e.content) != 0) continue;
+      const size_t stop = i + e.content.size();
+      if (e.single_word && ((i > 0 && is_word_char(text[i - 1])) ||
+                            (stop < text.size() && is_word_char(text[stop])))) {
+        continue;
+      }
+      match = &e;
+      break;
+    }
+    if (!match) {
+      ++i;
+      continue;
+    }
+    size_t begin = i;
+    size_t end = i + match->content.size();
+    if (match->lstrip) {
+      while (begin > plain_begin && unicode::is_whitespace(text[begin - 1])) --begin;
+    }
+    if (match->rstrip) {
+      while (end < text.size() && unicode::is_whitespace(text[end])) ++end;
+    }
+    if (begin > plain_begin) out.push_back({plain_begin, begin, -1});
+    out.push_back({begin, end, match->id});
+    plain_begin = i = end;
+  }
+  if (plain_begin < text.size()) out.push_back({plain_begin, text.size(), -1});
+}
+
+}  // namespace crossrank

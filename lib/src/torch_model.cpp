@@ -1,0 +1,181 @@
+// The only translation unit that includes libtorch's headers (with runtime_info.cpp).
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "crossrank/error.hpp"
+#include "crossrank/logging.hpp"
+#include "crossrank/model.hpp"
+
+namespace crossrank {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kKnownInputs = {"input_ids", "attention_mask", "token_type_ids"};
+
+torch::Device pick_device(const std::string& name) {
+  if (name == "auto") return torch::cuda::is_available() ? torch::Device("cuda") : torch::Device("cpu");
+  if (name == "cpu") return torch::Device("cpu");
+  if (name.rfind("cuda", 0) == 0) {
+    if (!torch::cuda::is_available()) {
+      throw ConfigError("--device " + name +
+                        ": no CUDA device is available (this libtorch is CPU-only or no GPU is "
+                        "visible); use --device cpu");
+    }
+    try {
+      torch::Device d(name);
+      if (d.has_index() && d.index() >= static_cast<int>(torch::cuda::device_count())) {
+        throw ConfigError("--device " + name + ": only " +
+                          std::to_string(torch::cuda::device_count()) + " CUDA device(s)");
+      }
+      return d;
+    } catch (const c10::Error&) {
+      throw ConfigError("--device " + name + ": not a device name (cpu, cuda, cuda:N)");
+    }
+  }
+  throw ConfigError("--device " + name + ": expected auto, cpu, cuda or cuda:N");
+}
+
+// A hint for files that are not TorchScript archives (zip) at all.
+std::string archive_note(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[2] = {0, 0};
+  in.read(magic, 2);
+  if (magic[0] != 'P' || magic[1] != 'K') return " (the file is not a TorchScript zip archive)";
+  return "";
+}
+
+class TorchScriptModel final : public Model {
+ public:
+  TorchScriptModel(torch::jit::Module module, torch::Device device, std::vector<std::string> inputs)
+      : module_(std::move(module)), device_(device), inputs_(std::move(inputs)) {}
+
+  Logits forward(const Batch& batch) override {
+    c10::InferenceMode guard;
+    const auto shape = std::vector<int64_t>{static_cast<int64_t>(batch.rows),
+                                            static_cast<int64_t>(batch.cols)};
+    std::vector<torch::jit::IValue> args;
+    args.reserve(inputs_.size());
+    for (const auto& name : inputs_) {
+      const std::vector<int64_t>& data = name == "input_ids"        ? batch.input_ids
+                                         : name == "attention_mask" ? batch.attention_mask
+                                                                    : batch.token_type_ids;
+      // from_blob does not copy; the batch outlives the call.
+      auto t = torch::from_blob(const_cast<int64_t*>(data.data()), shape, torch::kInt64);
+      args.emplace_back(device_.is_cpu() ? t : t.to(device_, /*non_blocking=*/false));
+    }
+    torch::jit::IValue out;
+    try {
+      out = module_.forward(std::move(args));
+    } catch (const c10::Error& e) {
+      throw ModelError("model forward() failed on a batch of " + std::to_string(batch.rows) +
+                       "x" + std::to_string(batch.cols) + ": " + e.what_without_backtrace());
+    }
+    return to_logits(out, batch.rows);
+  }
+
+  std::vector<std::string> input_names() const override { return inputs_; }
+  std::string device() const override { return device_.str(); }
+
+ private:
+  static Logits to_logits(const torch::jit::IValue& out, size_t rows) {
+    torch::Tensor t;
+    if (out.isTensor()) {
+      t = out.toTensor();
+    } else if (out.isTuple() && !out.toTupleRef().elements().empty() &&
+               out.toTupleRef().elements()[0].isTensor()) {
+      t = out.toTupleRef().elements()[0].toTensor();
+    } else if (out.isList() && out.toListRef().size() > 0 && out.toListRef()[0].isTensor()) {
+      t = out.toListRef()[0].toTensor();
+    } else if (out.isGenericDict()) {
+      auto dict = out.toGenericDict();
+      auto it = dict.find(std::string("logits"));
+      if (it == dict.end() || !it->value().isTensor()) {
+        throw ModelError("model output is a dict without a \"logits\" tensor");
+      }
+      t = it->value().toTensor();
+    } else {
+      throw ModelError("model output is a " + out.tagKind() +
+                       "; expected a tensor, a tuple/list starting with one, or a dict with \"logits\"");
+    }
+    if (t.dim() == 1) t = t.unsqueeze(1);
+    if (t.dim() != 2 || t.size(0) != static_cast<int64_t>(rows) || t.size(1) < 1) {
+      std::ostringstream shape;
+      shape << t.sizes();
+      throw ModelError("model output has shape " + shape.str() + " for a batch of " +
+                       std::to_string(rows) + "; expected [B], [B,1] or [B,C]");
+    }
+    t = t.to(torch::kCPU, torch::kFloat32).contiguous();
+    Logits logits;
+    logits.rows = rows;
+    logits.labels = static_cast<size_t>(t.size(1));
+    logits.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    return logits;
+  }
+
+  torch::jit::Module module_;
+  torch::Device device_;
+  std::vector<std::string> inputs_;
+};
+
+std::vector<std::string> schema_inputs(const torch::jit::Module& module, const fs::path& file,
+                                       const std::vector<std::string>& override_names) {
+  const auto& schema = module.get_method("forward").function().getSchema();
+  std::vector<std::string> names;
+  for (const auto& arg : schema.arguments()) {
+    if (arg.name() == "self") continue;
+    names.push_back(arg.name());
+  }
+  if (!override_names.empty()) {
+    if (override_names.size() != names.size()) {
+      throw ModelError(file.string() + ": crossrank.json names " +
+                       std::to_string(override_names.size()) + " inputs but forward() takes " +
+                       std::to_string(names.size()));
+    }
+    names = override_names;
+  }
+  if (names.empty()) throw ModelError(file.string() + ": forward() takes no inputs");
+  for (const auto& n : names) {
+    if (std::find(kKnownInputs.begin(), kKnownInputs.end(), n) == kKnownInputs.end()) {
+      throw ModelError(file.string() + ": forward() takes an input named \"" + n +
+                       "\"; crossrank can feed input_ids, attention_mask and token_type_ids "
+                       "(name them in crossrank.json \"inputs\" if the trace lost the names)");
+    }
+  }
+  if (names.front() != "input_ids" &&
+      std::find(names.begin(), names.end(), "input_ids") == names.end()) {
+    throw ModelError(file.string() + ": forward() does not take input_ids");
+  }
+  return names;
+}
+
+}  // namespace
+
+std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelOptions& options) {
+  if (!fs::exists(file)) throw ModelError("model file not found: " + file.string());
+  if (options.threads > 0) at::set_num_threads(options.threads);
+  const torch::Device device = pick_device(options.device);
+  torch::jit::Module module;
+  try {
+    module = torch::jit::load(file.string(), device);
+  } catch (const c10::Error& e) {
+    std::string what = e.what_without_backtrace();
+    std::string hint = archive_note(file);
+    if (what.find("version") != std::string::npos || what.find("Unknown builtin op") != std::string::npos) {
+      hint += " (it may have been traced by a newer torch than this libtorch " TORCH_VERSION
+              "; trace with a matching torch and eager attention, see docs/models.md)";
+    }
+    throw ModelError("cannot load TorchScript model " + file.string() + hint + ": " +
+                     what.substr(0, what.find('\n')));
+  }
+  module.eval();
+  auto inputs = schema_inputs(module, file, options.input_names);
+  return std::make_unique<TorchScriptModel>(std::move(module), device, std::move(inputs));
+}
+
+}  // namespace crossrank

@@ -1,0 +1,199 @@
+#include "unicode.hpp"
+
+#include <utf8proc.h>
+
+#include "crossrank/error.hpp"
+
+namespace crossrank::unicode {
+
+namespace {
+
+utf8proc_category_t category(char32_t c) {
+  return static_cast<utf8proc_category_t>(utf8proc_category(static_cast<utf8proc_int32_t>(c)));
+}
+
+[[noreturn]] void invalid_utf8(size_t offset) {
+  throw InputError("invalid UTF-8 at byte " + std::to_string(offset));
+}
+
+}  // namespace
+
+std::u32string decode_utf8(std::string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char b0 = s[i];
+    if (b0 < 0x80) {
+      out.push_back(b0);
+      ++i;
+      continue;
+    }
+    size_t len;
+    char32_t c;
+    char32_t min;
+    if ((b0 & 0xE0) == 0xC0) {
+      len = 2, c = b0 & 0x1F, min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+      len = 3, c = b0 & 0x0F, min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+      len = 4, c = b0 & 0x07, min = 0x10000;
+    } else {
+      invalid_utf8(i);
+    }
+    if (i + len > n) invalid_utf8(i);
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) invalid_utf8(i);
+      c = (c << 6) | (s[i + k] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) invalid_utf8(i);
+    out.push_back(c);
+    i += len;
+  }
+  return out;
+}
+
+void append_utf8(char32_t c, std::string& out) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+std::string encode_utf8(std::u32string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char32_t c : text) append_utf8(c, out);
+  return out;
+}
+
+bool is_whitespace(char32_t c) {
+  switch (c) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0:
+    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
+bool is_other(char32_t c) {
+  switch (category(c)) {
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_CS:
+    case UTF8PROC_CATEGORY_CO:
+    case UTF8PROC_CATEGORY_CN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_punctuation(char32_t c) {
+  switch (category(c)) {
+    case UTF8PROC_CATEGORY_PC:
+    case UTF8PROC_CATEGORY_PD:
+    case UTF8PROC_CATEGORY_PS:
+    case UTF8PROC_CATEGORY_PE:
+    case UTF8PROC_CATEGORY_PI:
+    case UTF8PROC_CATEGORY_PF:
+    case UTF8PROC_CATEGORY_PO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_nonspacing_mark(char32_t c) { return category(c) == UTF8PROC_CATEGORY_MN; }
+
+bool is_alphanumeric(char32_t c) {
+  switch (category(c)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::u32string nfd(std::u32string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  utf8proc_int32_t buf[32];
+  for (char32_t c : text) {
+    if (c < 0xC0) {  // nothing below U+00C0 decomposes
+      out.push_back(c);
+      continue;
+    }
+    int last_boundclass = 0;
+    const utf8proc_ssize_t n = utf8proc_decompose_char(
+        static_cast<utf8proc_int32_t>(c), buf, 32, UTF8PROC_DECOMPOSE, &last_boundclass);
+    if (n <= 0 || n > 32) {
+      out.push_back(c);
+      continue;
+    }
+    for (utf8proc_ssize_t k = 0; k < n; ++k) out.push_back(static_cast<char32_t>(buf[k]));
+  }
+  // Canonical ordering: stable sort each run of non-starters by combining class.
+  for (size_t i = 0; i < out.size();) {
+    if (utf8proc_get_property(static_cast<utf8proc_int32_t>(out[i]))->combining_class == 0) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < out.size() &&
+           utf8proc_get_property(static_cast<utf8proc_int32_t>(out[j]))->combining_class != 0) {
+      ++j;
+    }
+    for (size_t a = i + 1; a < j; ++a) {
+      const char32_t v = out[a];
+      const auto cv = utf8proc_get_property(static_cast<utf8proc_int32_t>(v))->combining_class;
+      size_t b = a;
+      while (b > i &&
+             utf8proc_get_property(static_cast<utf8proc_int32_t>(out[b - 1]))->combining_class >
+                 cv) {
+        out[b] = out[b - 1];
+        --b;
+      }
+      out[b] = v;
+    }
+    i = j;
+  }
+  return out;
+}
+
+void append_lowercase(char32_t c, std::u32string& out) {
+  if (c < 0x80) {
+    out.push_back(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return;
+  }
+  // The one unconditional multi-char lowercase mapping in SpecialCasing.txt.
+  if (c == 0x130) {
+    out.push_back(U'i');
+    out.push_back(0x307);
+    return;
+  }
+  out.push_back(static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
+}
+
+}  // namespace crossrank::unicode

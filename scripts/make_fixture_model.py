@@ -1,0 +1,421 @@
+#!/usr/bin/python3
+"""Build a random-weight BERT cross-encoder fixture bundle for crossrank tests.
+
+The bundle (DIR) holds model.pt (TorchScript, traced), an HF-style
+config.json and the bert-base-uncased tokenizer files. Weights are random but
+deterministic for a given --seed; scores are meaningless, they only exist to
+compare the C++ runtime against Python eager execution.
+
+    /usr/bin/python3 scripts/make_fixture_model.py --size tiny --out DIR \
+        [--seed N] [--num-labels 1] \
+        [--goldens-in PAIRS.jsonl --goldens-out SCORES.jsonl]
+
+With --goldens-in/--goldens-out, every "pair" line of PAIRS.jsonl (it needs
+"input_ids" and "token_type_ids"; lines with a "kind" other than "pair" are
+skipped) is scored by the EAGER model in float32 on CPU, in right-padded
+batches, and one JSON line per pair is written to SCORES.jsonl.
+
+Needs torch (Debian python3-torch): run with /usr/bin/python3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import shutil
+import sys
+import zipfile
+from typing import Dict, List, Sequence, Tuple
+
+SCRIPT_DIR = os.path.dirname(os.path.realpath(__file__))
+REPO_ROOT = os.path.dirname(SCRIPT_DIR)
+VOCAB_DIR = os.path.join(REPO_ROOT, "tests", "data", "vocab", "bert-base-uncased")
+sys.path.insert(0, SCRIPT_DIR)
+
+import torch  # noqa: E402
+
+from models.bert import BertConfig, BertForSequenceClassification  # noqa: E402
+
+SIZES: Dict[str, Dict[str, int]] = {
+    "tiny": dict(hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                 intermediate_size=32),
+    # The shape of cross-encoder/ms-marco-MiniLM-L-6-v2.
+    "minilm": dict(hidden_size=384, num_hidden_layers=6, num_attention_heads=12,
+                   intermediate_size=1536),
+}
+DEFAULT_SEED = 20240601
+CLS_ID, SEP_ID, PAD_ID = 101, 102, 0
+VOCAB_SIZE = 30522
+MAX_POSITIONS = 512
+ATOL = 1e-5
+GOLDEN_BATCH = 4
+
+
+def fail(msg: str) -> None:
+    print(f"make_fixture_model: ERROR: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+# --------------------------------------------------------------------------
+# config + weights
+
+
+def hf_config(size: str, num_labels: int) -> Dict:
+    dims = SIZES[size]
+    id2label = {str(i): f"LABEL_{i}" for i in range(num_labels)}
+    return {
+        "_crossrank_fixture": "random weights; scores are meaningless",
+        "architectures": ["BertForSequenceClassification"],
+        "model_type": "bert",
+        "vocab_size": VOCAB_SIZE,
+        "hidden_size": dims["hidden_size"],
+        "num_hidden_layers": dims["num_hidden_layers"],
+        "num_attention_heads": dims["num_attention_heads"],
+        "intermediate_size": dims["intermediate_size"],
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": MAX_POSITIONS,
+        "type_vocab_size": 2,
+        "layer_norm_eps": 1e-12,
+        "pad_token_id": PAD_ID,
+        "position_embedding_type": "absolute",
+        "id2label": id2label,
+        "label2id": {v: int(k) for k, v in id2label.items()},
+        "torch_dtype": "float32",
+    }
+
+
+@torch.no_grad()
+def init_weights(model: BertForSequenceClassification, seed: int) -> None:
+    """Deterministic random init, in named_parameters() order.
+
+    Embeddings use N(0, 0.02) like BERT (pad row zeroed, as transformers
+    does). Linear layers use N(0, 1/fan_in) instead of BERT's 0.02: with
+    0.02 a randomly initialised *tiny* model has near-uniform attention and a
+    residual stream dominated by the [CLS] embedding, so every input gets
+    almost the same logit. With variance-preserving linears, attention is
+    peaked and the pooled output depends strongly on the input. The
+    classifier is scaled (std 6/sqrt(hidden)) so logits spread over a few
+    units. LayerNorm gains/biases and linear biases are perturbed so that a
+    wrong parameter mapping cannot go unnoticed.
+    """
+    gen = torch.Generator().manual_seed(seed)
+
+    def normal_(t: torch.Tensor, std: float, mean: float = 0.0) -> None:
+        t.copy_(torch.randn(t.shape, generator=gen, dtype=torch.float64)
+                .mul_(std).add_(mean).to(t.dtype))
+
+    hidden = model.config.hidden_size
+    for name, p in model.named_parameters():
+        if name.endswith("LayerNorm.weight"):
+            normal_(p, 0.1, 1.0)
+        elif name.endswith("LayerNorm.bias"):
+            normal_(p, 0.1)
+        elif "embeddings" in name:
+            normal_(p, 0.02)
+        elif name == "classifier.weight":
+            normal_(p, 6.0 / math.sqrt(hidden))
+        elif name.endswith(".weight"):
+            normal_(p, 1.0 / math.sqrt(p.shape[1]))
+        elif name.endswith(".bias"):
+            normal_(p, 0.1)
+        else:
+            raise AssertionError(f"unhandled parameter {name}")
+    model.bert.embeddings.word_embeddings.weight[PAD_ID].zero_()
+
+
+def state_digest(model: torch.nn.Module) -> str:
+    h = hashlib.sha256()
+    for name, t in model.state_dict().items():
+        h.update(name.encode())
+        h.update(t.detach().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------
+# inputs
+
+
+def make_batch(gen: torch.Generator, lengths: Sequence[int], seq_len: int
+               ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Right-padded [CLS] a [SEP] b [SEP] rows with the given real lengths."""
+    b = len(lengths)
+    ids = torch.zeros(b, seq_len, dtype=torch.int64)
+    mask = torch.zeros(b, seq_len, dtype=torch.int64)
+    types = torch.zeros(b, seq_len, dtype=torch.int64)
+    for i, n in enumerate(lengths):
+        assert 3 <= n <= seq_len
+        row = torch.randint(1000, VOCAB_SIZE, (n,), generator=gen)
+        first_sep = max(1, (n - 1) // 2)
+        row[0] = CLS_ID
+        row[first_sep] = SEP_ID
+        row[n - 1] = SEP_ID
+        ids[i, :n] = row
+        mask[i, :n] = 1
+        types[i, first_sep + 1:n] = 1
+    return ids, mask, types
+
+
+def check_shapes() -> List[Tuple[List[int], int]]:
+    """(lengths, padded seq len) cases for traced-vs-eager verification."""
+    cases = []
+    for batch in (1, 3, 5):
+        for seq in (3, 40, 300):
+            lengths = [max(3, seq - 7 * i) for i in range(batch)]
+            lengths[0] = seq  # at least one full row
+            cases.append((lengths, seq))
+    cases.append(([512, 130], 512))  # max positions
+    return cases
+
+
+# --------------------------------------------------------------------------
+# trace + verify
+
+
+def trace(model: BertForSequenceClassification) -> torch.jit.ScriptModule:
+    gen = torch.Generator().manual_seed(7)
+    example = make_batch(gen, [11, 7], 11)  # batch 2, row 1 padded
+    with torch.no_grad():
+        traced = torch.jit.trace(model, example)
+    names = [i.debugName() for i in list(traced.graph.inputs())[1:]]
+    want = ["input_ids", "attention_mask", "token_type_ids"]
+    if [n.split(".")[0] for n in names] != want:
+        fail(f"traced graph inputs are {names}, expected {want}")
+    schema_args = [a.name for a in traced.forward.schema.arguments][1:]
+    if schema_args != want:
+        fail(f"traced forward schema args are {schema_args}, expected {want}")
+    return traced
+
+
+@torch.no_grad()
+def verify(eager: torch.nn.Module, traced: torch.jit.ScriptModule) -> float:
+    gen = torch.Generator().manual_seed(11)
+    worst = 0.0
+    for lengths, seq in check_shapes():
+        ids, mask, types = make_batch(gen, lengths, seq)
+        want = eager(ids, mask, types)
+        got = traced(ids, mask, types)
+        if got.shape != want.shape or got.dtype != torch.float32:
+            fail(f"traced output {tuple(got.shape)}/{got.dtype} vs eager "
+                 f"{tuple(want.shape)}/{want.dtype} for lengths {lengths}")
+        diff = (got - want).abs().max().item()
+        worst = max(worst, diff)
+        if not diff <= ATOL:
+            fail(f"traced != eager (max abs diff {diff:g}) for batch "
+                 f"{len(lengths)} seq {seq} lengths {lengths}")
+        # Padding must not leak: each row alone equals its padded version.
+        for i, n in enumerate(lengths):
+            alone = traced(ids[i:i + 1, :n], mask[i:i + 1, :n], types[i:i + 1, :n])
+            d = (alone - want[i:i + 1]).abs().max().item()
+            worst = max(worst, d)
+            if not d <= ATOL:
+                fail(f"padding changes the logits (diff {d:g}) for row {i} "
+                     f"of lengths {lengths}")
+    return worst
+
+
+# --------------------------------------------------------------------------
+# bundle
+
+
+def copy_tokenizer(out: str) -> None:
+    for name in ("vocab.txt", "tokenizer.json"):
+        shutil.copyfile(os.path.join(VOCAB_DIR, name), os.path.join(out, name))
+    with open(os.path.join(VOCAB_DIR, "tokenizer_config.json"), encoding="utf-8") as f:
+        tok_cfg = json.load(f)
+    tok_cfg["model_max_length"] = MAX_POSITIONS
+    write_json(os.path.join(out, "tokenizer_config.json"), tok_cfg)
+
+
+def write_json(path: str, obj) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def strip_debug_info(src: str, dst: str) -> None:
+    """Copy a TorchScript archive without its *.debug_pkl records.
+
+    The debug records hold the Python call stacks seen while tracing
+    (absolute paths and line numbers of this script and of models/bert.py),
+    so they would make model.pt depend on the checkout path and on unrelated
+    edits. They are optional for loading: without them TorchScript error
+    messages just lack the Python source trace. Records keep their order,
+    stay uncompressed and 64-byte aligned like PyTorchStreamWriter's; the
+    archive's top folder (taken by torch.jit.save from the temporary file
+    name) is renamed to "model".
+    """
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            if info.filename.endswith(".debug_pkl"):
+                continue
+            data = zin.read(info)
+            name = "model/" + info.filename.split("/", 1)[1]
+            out = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            out.compress_type = zipfile.ZIP_STORED
+            out.external_attr = 0o644 << 16
+            header_end = zout.fp.tell() + 30 + len(name.encode()) + 4
+            pad = -header_end % 64
+            out.extra = b"FB" + pad.to_bytes(2, "little") + b"Z" * pad
+            zout.writestr(out, data)
+
+
+def save_traced(traced: torch.jit.ScriptModule, path: str) -> None:
+    raw = path + ".raw.tmp"
+    tmp = path + ".tmp"
+    torch.jit.save(traced, raw)
+    try:
+        strip_debug_info(raw, tmp)
+    finally:
+        os.remove(raw)
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------
+# goldens
+
+
+def read_pairs(path: str) -> List[Dict]:
+    pairs = []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            rec = json.loads(line)
+            if "kind" in rec and rec["kind"] != "pair":
+                continue
+            for key in ("input_ids", "token_type_ids"):
+                if key not in rec:
+                    fail(f"{path}:{lineno}: missing {key!r}")
+            if len(rec["input_ids"]) != len(rec["token_type_ids"]):
+                fail(f"{path}:{lineno}: input_ids/token_type_ids lengths differ")
+            if not 1 <= len(rec["input_ids"]) <= MAX_POSITIONS:
+                fail(f"{path}:{lineno}: sequence length {len(rec['input_ids'])} "
+                     f"outside 1..{MAX_POSITIONS}")
+            pairs.append(rec)
+    return pairs
+
+
+def json_line(rec: Dict) -> str:
+    """UTF-8 JSON (not ASCII-escaped) that is still safe to split on lines:
+    U+0085, U+2028 and U+2029 are escaped, as in tests/data/goldens/."""
+    text = json.dumps(rec, ensure_ascii=False)
+    for ch in ("\u0085", "\u2028", "\u2029"):
+        text = text.replace(ch, "\\u%04x" % ord(ch))
+    return text
+
+
+@torch.no_grad()
+def write_goldens(model: BertForSequenceClassification,
+                  traced: torch.jit.ScriptModule,
+                  pairs_path: str, out_path: str) -> Tuple[int, float]:
+    pairs = read_pairs(pairs_path)
+    num_labels = model.config.num_labels
+    all_logits: List[torch.Tensor] = []
+    worst = 0.0
+    for start in range(0, len(pairs), GOLDEN_BATCH):
+        group = pairs[start:start + GOLDEN_BATCH]
+        seq = max(len(p["input_ids"]) for p in group)
+        ids = torch.full((len(group), seq), PAD_ID, dtype=torch.int64)
+        mask = torch.zeros((len(group), seq), dtype=torch.int64)
+        types = torch.zeros((len(group), seq), dtype=torch.int64)
+        for i, p in enumerate(group):
+            n = len(p["input_ids"])
+            ids[i, :n] = torch.tensor(p["input_ids"], dtype=torch.int64)
+            types[i, :n] = torch.tensor(p["token_type_ids"], dtype=torch.int64)
+            mask[i, :n] = 1
+        logits = model(ids, mask, types)  # eager, float32, CPU
+        # Cross-checks: each pair alone (no padding), and the traced module.
+        for i, p in enumerate(group):
+            n = len(p["input_ids"])
+            alone = model(ids[i:i + 1, :n], mask[i:i + 1, :n], types[i:i + 1, :n])
+            d = (alone - logits[i:i + 1]).abs().max().item()
+            worst = max(worst, d)
+            if not d <= ATOL:
+                fail(f"pair {start + i}: alone vs padded batch differ by {d:g}")
+        d = (traced(ids, mask, types) - logits).abs().max().item()
+        worst = max(worst, d)
+        if not d <= ATOL:
+            fail(f"pairs {start}..: traced vs eager differ by {d:g}")
+        all_logits.extend(logits.unbind(0))
+
+    tmp = out_path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        for p, lg in zip(pairs, all_logits):
+            rec = {}
+            for key in ("text_a", "text_b", "max_length"):
+                if key in p:
+                    rec[key] = p[key]
+            rec["input_ids"] = p["input_ids"]
+            rec["token_type_ids"] = p["token_type_ids"]
+            values = [float(x) for x in lg.tolist()]  # exact float32 values
+            rec["logits"] = values
+            if num_labels == 1:
+                rec["score"] = 1.0 / (1.0 + math.exp(-values[0]))
+            else:
+                m = max(values)
+                exps = [math.exp(v - m) for v in values]
+                total = sum(exps)
+                rec["scores"] = [e / total for e in exps]
+            f.write(json_line(rec) + "\n")
+    os.replace(tmp, out_path)
+    return len(pairs), worst
+
+
+# --------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", choices=sorted(SIZES), required=True)
+    ap.add_argument("--out", required=True, help="bundle directory to write")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--num-labels", type=int, default=1)
+    ap.add_argument("--goldens-in", help="pairs JSONL (HF tokenizer reference)")
+    ap.add_argument("--goldens-out", help="scores JSONL to write")
+    args = ap.parse_args(argv)
+    if bool(args.goldens_in) != bool(args.goldens_out):
+        ap.error("--goldens-in and --goldens-out go together")
+    if args.num_labels < 1:
+        ap.error("--num-labels must be >= 1")
+
+    torch.use_deterministic_algorithms(True)
+
+    config = hf_config(args.size, args.num_labels)
+    config["_crossrank_fixture_seed"] = args.seed
+    model = BertForSequenceClassification(BertConfig.from_dict(config))
+    init_weights(model, args.seed)
+    model.eval()
+    config["_crossrank_fixture_weights_sha256"] = state_digest(model)
+
+    traced = trace(model)
+    worst = verify(model, traced)
+
+    os.makedirs(args.out, exist_ok=True)
+    model_path = os.path.join(args.out, "model.pt")
+    save_traced(traced, model_path)
+    # Round trip: what C++ loads must behave like what we verified.
+    reloaded = torch.jit.load(model_path)
+    worst = max(worst, verify(model, reloaded))
+    write_json(os.path.join(args.out, "config.json"), config)
+    copy_tokenizer(args.out)
+
+    size = os.path.getsize(model_path)
+    print(f"wrote {args.out} (model.pt {size} bytes, seed {args.seed}, "
+          f"num_labels {args.num_labels}); traced vs eager max abs diff {worst:.3g}")
+    print(f"forward schema: {reloaded.forward.schema}")
+
+    if args.goldens_in:
+        n, gworst = write_goldens(model, reloaded, args.goldens_in, args.goldens_out)
+        print(f"wrote {n} golden scores to {args.goldens_out} "
+              f"(cross-check max abs diff {gworst:.3g})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

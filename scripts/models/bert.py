@@ -1,0 +1,325 @@
+"""A self-contained PyTorch BertForSequenceClassification.
+
+This is crossrank's single definition of the BERT cross-encoder architecture.
+It reproduces the inference-time math of Hugging Face transformers'
+``BertForSequenceClassification`` with *eager* attention, and uses exactly
+Hugging Face's state-dict parameter names, so an HF checkpoint loads into it
+with ``load_hf_state_dict`` and the result can be traced to TorchScript.
+
+Scope (anything else is rejected by ``BertConfig`` rather than silently
+approximated):
+  * absolute position embeddings (``position_embedding_type == "absolute"``),
+  * encoder-only (no cross attention, no KV cache),
+  * hidden_act in {"gelu" (exact erf), "gelu_new", "gelu_pytorch_tanh", "relu"},
+  * inference only: dropout is the identity and is not represented.
+
+Forward: ``forward(input_ids, attention_mask, token_type_ids) -> logits``
+with int64 inputs of shape [B, L] and float logits of shape [B, num_labels].
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, Mapping, Optional
+
+import torch
+from torch import Tensor, nn
+
+__all__ = ["BertConfig", "BertForSequenceClassification"]
+
+_SUPPORTED_ACTS = ("gelu", "gelu_new", "gelu_pytorch_tanh", "relu")
+
+
+class BertConfig:
+    """The subset of an HF ``config.json`` that determines the BERT math."""
+
+    def __init__(
+        self,
+        vocab_size: int = 30522,
+        hidden_size: int = 768,
+        num_hidden_layers: int = 12,
+        num_attention_heads: int = 12,
+        intermediate_size: int = 3072,
+        hidden_act: str = "gelu",
+        max_position_embeddings: int = 512,
+        type_vocab_size: int = 2,
+        layer_norm_eps: float = 1e-12,
+        pad_token_id: int = 0,
+        num_labels: int = 2,
+        position_embedding_type: str = "absolute",
+    ) -> None:
+        if hidden_size % num_attention_heads != 0:
+            raise ValueError(
+                f"hidden_size {hidden_size} is not a multiple of "
+                f"num_attention_heads {num_attention_heads}")
+        if hidden_act not in _SUPPORTED_ACTS:
+            raise ValueError(f"unsupported hidden_act {hidden_act!r}; "
+                             f"supported: {_SUPPORTED_ACTS}")
+        if position_embedding_type != "absolute":
+            raise ValueError("only absolute position embeddings are supported, "
+                             f"got {position_embedding_type!r}")
+        if num_labels < 1:
+            raise ValueError(f"num_labels must be >= 1, got {num_labels}")
+        self.vocab_size = int(vocab_size)
+        self.hidden_size = int(hidden_size)
+        self.num_hidden_layers = int(num_hidden_layers)
+        self.num_attention_heads = int(num_attention_heads)
+        self.intermediate_size = int(intermediate_size)
+        self.hidden_act = hidden_act
+        self.max_position_embeddings = int(max_position_embeddings)
+        self.type_vocab_size = int(type_vocab_size)
+        self.layer_norm_eps = float(layer_norm_eps)
+        self.pad_token_id = int(pad_token_id)
+        self.num_labels = int(num_labels)
+        self.position_embedding_type = position_embedding_type
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "BertConfig":
+        """Build from an HF-style config dict (e.g. a parsed config.json).
+
+        num_labels follows transformers' PretrainedConfig: ``id2label`` wins
+        when present, else ``num_labels``, else 2.
+        """
+        model_type = d.get("model_type", "bert")
+        if model_type != "bert":
+            raise ValueError(f"model_type {model_type!r} is not 'bert'")
+        if d.get("is_decoder") or d.get("add_cross_attention"):
+            raise ValueError("decoder / cross-attention BERT is not supported")
+        if "id2label" in d and d["id2label"]:
+            num_labels = len(d["id2label"])
+        else:
+            num_labels = d.get("num_labels", 2)
+        names = ("vocab_size", "hidden_size", "num_hidden_layers",
+                 "num_attention_heads", "intermediate_size", "hidden_act",
+                 "max_position_embeddings", "type_vocab_size",
+                 "layer_norm_eps", "pad_token_id", "position_embedding_type")
+        kwargs = {k: d[k] for k in names if k in d and d[k] is not None}
+        return cls(num_labels=num_labels, **kwargs)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _activation(name: str) -> nn.Module:
+    if name == "gelu":
+        return nn.GELU()  # exact erf form, as transformers' GELUActivation
+    if name == "gelu_pytorch_tanh":
+        return nn.GELU(approximate="tanh")
+    if name == "gelu_new":
+        return _NewGELU()
+    if name == "relu":
+        return nn.ReLU()
+    raise ValueError(f"unsupported activation {name!r}")
+
+
+class _NewGELU(nn.Module):
+    """transformers' NewGELUActivation (tanh approximation, explicit form)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return 0.5 * x * (1.0 + torch.tanh(
+            math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+class BertEmbeddings(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.word_embeddings = nn.Embedding(
+            config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id)
+        self.position_embeddings = nn.Embedding(
+            config.max_position_embeddings, config.hidden_size)
+        self.token_type_embeddings = nn.Embedding(
+            config.type_vocab_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        # Non-persistent, as in transformers: not part of the state dict.
+        self.register_buffer(
+            "position_ids",
+            torch.arange(config.max_position_embeddings).expand((1, -1)),
+            persistent=False)
+
+    def forward(self, input_ids: Tensor, token_type_ids: Tensor) -> Tensor:
+        seq_length = input_ids.size(1)
+        # Slicing the buffer keeps the sequence length dynamic under tracing.
+        position_ids = self.position_ids[:, 0:seq_length]
+        # Same summation order as transformers: (word + type) + position.
+        embeddings = self.word_embeddings(input_ids)
+        embeddings = embeddings + self.token_type_embeddings(token_type_ids)
+        embeddings = embeddings + self.position_embeddings(position_ids)
+        return self.LayerNorm(embeddings)
+
+
+class BertSelfAttention(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.num_attention_heads = config.num_attention_heads
+        self.attention_head_size = config.hidden_size // config.num_attention_heads
+        self.all_head_size = self.num_attention_heads * self.attention_head_size
+        self.query = nn.Linear(config.hidden_size, self.all_head_size)
+        self.key = nn.Linear(config.hidden_size, self.all_head_size)
+        self.value = nn.Linear(config.hidden_size, self.all_head_size)
+
+    def transpose_for_scores(self, x: Tensor) -> Tensor:
+        new_shape = x.size()[:-1] + (self.num_attention_heads,
+                                     self.attention_head_size)
+        return x.view(new_shape).permute(0, 2, 1, 3)
+
+    def forward(self, hidden_states: Tensor, attention_mask: Tensor) -> Tensor:
+        query_layer = self.transpose_for_scores(self.query(hidden_states))
+        key_layer = self.transpose_for_scores(self.key(hidden_states))
+        value_layer = self.transpose_for_scores(self.value(hidden_states))
+
+        scores = torch.matmul(query_layer, key_layer.transpose(-1, -2))
+        scores = scores / math.sqrt(self.attention_head_size)
+        scores = scores + attention_mask  # [B, 1, 1, L] additive mask
+        probs = nn.functional.softmax(scores, dim=-1)
+
+        context = torch.matmul(probs, value_layer)
+        context = context.permute(0, 2, 1, 3).contiguous()
+        return context.view(context.size()[:-2] + (self.all_head_size,))
+
+
+class BertSelfOutput(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+
+    def forward(self, hidden_states: Tensor, input_tensor: Tensor) -> Tensor:
+        return self.LayerNorm(self.dense(hidden_states) + input_tensor)
+
+
+class BertAttention(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.self = BertSelfAttention(config)
+        self.output = BertSelfOutput(config)
+
+    def forward(self, hidden_states: Tensor, attention_mask: Tensor) -> Tensor:
+        return self.output(self.self(hidden_states, attention_mask), hidden_states)
+
+
+class BertIntermediate(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.intermediate_size)
+        self.intermediate_act_fn = _activation(config.hidden_act)
+
+    def forward(self, hidden_states: Tensor) -> Tensor:
+        return self.intermediate_act_fn(self.dense(hidden_states))
+
+
+class BertOutput(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.dense = nn.Linear(config.intermediate_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+
+    def forward(self, hidden_states: Tensor, input_tensor: Tensor) -> Tensor:
+        return self.LayerNorm(self.dense(hidden_states) + input_tensor)
+
+
+class BertLayer(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.attention = BertAttention(config)
+        self.intermediate = BertIntermediate(config)
+        self.output = BertOutput(config)
+
+    def forward(self, hidden_states: Tensor, attention_mask: Tensor) -> Tensor:
+        attention_output = self.attention(hidden_states, attention_mask)
+        return self.output(self.intermediate(attention_output), attention_output)
+
+
+class BertEncoder(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.layer = nn.ModuleList(
+            [BertLayer(config) for _ in range(config.num_hidden_layers)])
+
+    def forward(self, hidden_states: Tensor, attention_mask: Tensor) -> Tensor:
+        for layer in self.layer:
+            hidden_states = layer(hidden_states, attention_mask)
+        return hidden_states
+
+
+class BertPooler(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+        self.activation = nn.Tanh()
+
+    def forward(self, hidden_states: Tensor) -> Tensor:
+        return self.activation(self.dense(hidden_states[:, 0]))
+
+
+class BertModel(nn.Module):
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.embeddings = BertEmbeddings(config)
+        self.encoder = BertEncoder(config)
+        self.pooler = BertPooler(config)
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor,
+                token_type_ids: Tensor) -> Tensor:
+        """Returns the pooled output [B, hidden]."""
+        hidden = self.embeddings(input_ids, token_type_ids)
+        # transformers' get_extended_attention_mask:
+        #   (1.0 - mask[:, None, None, :]) * torch.finfo(dtype).min
+        # dtype is the model's dtype at call/trace time; type_as keeps the
+        # cast itself dynamic in a traced graph.
+        dtype = self.embeddings.word_embeddings.weight.dtype
+        extended = attention_mask[:, None, None, :].type_as(hidden)
+        extended = (1.0 - extended) * torch.finfo(dtype).min
+        hidden = self.encoder(hidden, extended)
+        return self.pooler(hidden)
+
+
+class BertForSequenceClassification(nn.Module):
+    """HF-compatible BertForSequenceClassification (inference only)."""
+
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        if isinstance(config, Mapping):
+            config = BertConfig.from_dict(config)
+        self.config = config
+        self.num_labels = config.num_labels
+        self.bert = BertModel(config)
+        self.classifier = nn.Linear(config.hidden_size, config.num_labels)
+        self.eval()
+
+    @classmethod
+    def from_config_dict(cls, d: Mapping[str, Any]) -> "BertForSequenceClassification":
+        return cls(BertConfig.from_dict(d))
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor,
+                token_type_ids: Optional[Tensor] = None) -> Tensor:
+        if token_type_ids is None:
+            token_type_ids = torch.zeros_like(input_ids)
+        pooled = self.bert(input_ids, attention_mask, token_type_ids)
+        return self.classifier(pooled)
+
+    def load_hf_state_dict(self, state_dict: Mapping[str, Tensor]) -> None:
+        """Strictly load an HF BertForSequenceClassification state dict.
+
+        Applies the same legacy renames as transformers (LayerNorm
+        gamma/beta -> weight/bias) and drops the non-persistent buffer
+        ``bert.embeddings.position_ids`` that old checkpoints still carry.
+        Any other missing or unexpected key is an error.
+        """
+        fixed = {}
+        for key, value in state_dict.items():
+            if key.endswith("LayerNorm.gamma"):
+                key = key[: -len("gamma")] + "weight"
+            elif key.endswith("LayerNorm.beta"):
+                key = key[: -len("beta")] + "bias"
+            fixed[key] = value
+        fixed.pop("bert.embeddings.position_ids", None)
+        # Tolerated extras that do not influence the classifier's output.
+        for key in list(fixed):
+            if key.startswith("bert.embeddings.token_type_ids"):
+                fixed.pop(key)
+        result = self.load_state_dict(fixed, strict=False)
+        if result.missing_keys or result.unexpected_keys:
+            raise KeyError(
+                f"state dict mismatch: missing={result.missing_keys} "
+                f"unexpected={result.unexpected_keys}")
