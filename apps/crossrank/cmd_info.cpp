@@ -30,6 +30,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["activation_source"] = o.activation == "auto" ? b.activation_source : "--activation";
   info["device"] = reranker.model().device();
   info["threads"] = rt.threads;
+  info["parallel_backend"] = rt.parallel_backend;
   info["blas"] = rt.blas;
   info["reference_blas"] = rt.reference_blas;
   info["libtorch"] = rt.libtorch_version;

@@ -37,7 +37,13 @@ RuntimeInfo runtime_info() {
   RuntimeInfo info;
   info.libtorch_version = TORCH_VERSION;
   info.threads = at::get_num_threads();
-  info.parallel_backend = at::get_parallel_info();
+  const std::string parallel = at::get_parallel_info();
+  const std::string marker = "ATen parallel backend: ";
+  const auto at_marker = parallel.find(marker);
+  info.parallel_backend = at_marker == std::string::npos
+                              ? "unknown"
+                              : parallel.substr(at_marker + marker.size(),
+                                                parallel.find('\n', at_marker) - at_marker - marker.size());
   info.cuda_available = torch::cuda::is_available();
 
   using ConfigFn = char* (*)();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
@@ -158,7 +159,9 @@ std::vector<std::string> schema_inputs(const torch::jit::Module& module, const f
 
 std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelOptions& options) {
   if (!fs::exists(file)) throw ModelError("model file not found: " + file.string());
-  if (options.threads > 0) at::set_num_threads(options.threads);
+  // Debian's libtorch starts with one intra-op thread; default to one per core.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  at::set_num_threads(options.threads > 0 ? options.threads : static_cast<int>(cores));
   const torch::Device device = pick_device(options.device);
   torch::jit::Module module;
   try {

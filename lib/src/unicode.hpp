@@ -14,7 +14,9 @@ std::string encode_utf8(std::u32string_view text);
 
 // Rust's char::is_whitespace (the White_Space property), which HF tokenizers uses.
 bool is_whitespace(char32_t c);
-// General category C* except Cc-whitespace: HF's "is_other" (Cc, Cf, Cs, Co, Cn).
+// HF's "is_other": Cc, Cf, Cs, Co. Not Cn: the Rust crate HF uses builds its tables from
+// UnicodeData.txt, which lists no unassigned code points, so they are kept (checked
+// against the reference: U+0378 and U+FDD0 become [UNK]).
 bool is_other(char32_t c);
 // Unicode P* categories (Pc Pd Ps Pe Pi Pf Po).
 bool is_punctuation(char32_t c);

@@ -296,8 +296,18 @@ EMPTY_ISH = [
     "\u00a0\u3000",
 ]
 
+# Unicode categories where Rust's tables and utf8proc's could disagree: private use
+# (removed as "other"), unassigned and noncharacters (kept: the Rust crate has no Cn
+# table), format chars, CJK range edges (HF's ranges start at U+2B920).
+CATEGORY_EDGES = [
+    "a" + chr(cp) + "b"
+    for cp in [0xE000, 0xF8FF, 0xF0000, 0x10FFFD, 0x0378, 0xFDD0, 0xFFFE, 0x0600, 0x00AD,
+               0xE0001, 0x1D173, 0x2B81F, 0x2B820, 0x2B920, 0x0B, 0x1F, 0x7F, 0x80, 0x9F]
+] + ["\u0130stanbul \u0130I", "\u03a3\u0391\u03a3 \u03c3\u03c2", "\ufb01ne \u2460 \u00bd \u212b"]
+
 SINGLES = (
     PLAIN_ENGLISH
+    + CATEGORY_EDGES
     + ACCENTS
     + SCRIPTS
     + EMOJI

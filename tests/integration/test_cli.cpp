@@ -1,0 +1,224 @@
+// Runs the crossrank binary as users and scripts do (docs/cli.md).
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+#include <fstream>
+#include <sstream>
+
+#include "support.hpp"
+
+using crossrank::test::data_dir;
+using nlohmann::json;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+  std::vector<json> lines() const {
+    std::vector<json> rows;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) rows.push_back(json::parse(line));
+    return rows;
+  }
+};
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Runs `crossrank ARGS < input` through the shell.
+Result run(const std::string& args, const std::string& input = "") {
+  static crossrank::test::TempDir dir;
+  const auto in = dir.write("stdin", input);
+  const auto out = dir.path() / "stdout";
+  const auto err = dir.path() / "stderr";
+  const std::string cmd = std::string(CROSSRANK_BINARY) + " " + args + " < " + in.string() + " > " +
+                          out.string() + " 2> " + err.string();
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
+}
+
+const std::string kModel = "-m " + (data_dir() / "models" / "tiny-bert").string() + " ";
+
+}  // namespace
+
+TEST_CASE("rerank: passthrough fields, ids, top-k, input order", "[cli]") {
+  const std::string input =
+      R"({"qid":"q1","query":"capital of france","docs":[{"id":"a","text":"Paris is the capital."},"Berlin.",{"docid":7,"text":"A tower"}],"meta":{"x":1}})"
+      "\n"
+      R"({"qid":"q2","query":"empty","documents":[]})"
+      "\n"
+      R"({"qid":"q3","query":"third","candidates":["one","two","three","four"]})"
+      "\n";
+  const Result all = run("rerank " + kModel, input);
+  REQUIRE(all.code == 0);
+  const auto rows = all.lines();
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0]["qid"] == "q1");
+  CHECK(rows[0]["meta"] == json({{"x", 1}}));
+  CHECK_FALSE(rows[0].contains("docs"));
+  CHECK(rows[1]["results"] == json::array());
+  REQUIRE(rows[2]["results"].size() == 4);
+  for (size_t i = 1; i < rows[2]["results"].size(); ++i) {
+    CHECK(rows[2]["results"][i - 1]["score"].get<double>() >= rows[2]["results"][i]["score"].get<double>());
+  }
+  const json& r0 = rows[0]["results"];
+  std::set<json> ids;
+  for (const auto& r : r0) ids.insert(r["id"]);
+  CHECK(ids == std::set<json>{"a", 1, 7});
+
+  const Result top = run("rerank " + kModel + "-k 2 --return-text", input);
+  REQUIRE(top.code == 0);
+  const auto top_rows = top.lines();
+  CHECK(top_rows[0]["results"].size() == 2);
+  CHECK(top_rows[0]["results"][0] == json({{"id", r0[0]["id"]}, {"index", r0[0]["index"]},
+                                          {"score", r0[0]["score"]}, {"text", top_rows[0]["results"][0]["text"]}}));
+  CHECK(top_rows[0]["results"][0]["text"].is_string());
+}
+
+TEST_CASE("rerank: equal scores keep input order", "[cli]") {
+  const Result r = run("rerank " + kModel,
+                       R"({"query":"q","docs":[{"id":"first","text":"same"},{"id":"second","text":"same"},{"id":"third","text":"same"}]})");
+  REQUIRE(r.code == 0);
+  const auto results = r.lines()[0]["results"];
+  CHECK(results[0]["id"] == "first");
+  CHECK(results[1]["id"] == "second");
+  CHECK(results[2]["id"] == "third");
+}
+
+TEST_CASE("score: every pair form, scores identical across forms", "[cli]") {
+  const std::string input =
+      "{\"text_a\":\"a cat\",\"text_b\":\"the dog\",\"keep\":true}\n"
+      "{\"query\":\"a cat\",\"text\":\"the dog\"}\r\n"
+      "\n"
+      "{\"query\":\"a cat\",\"document\":\"the dog\"}\n"
+      "{\"sentence1\":\"a cat\",\"sentence2\":\"the dog\",\"label\":2.5}\n"
+      "[\"a cat\",\"the dog\"]";  // no final newline: still processed
+  const Result r = run("score " + kModel, "\xEF\xBB\xBF" + input);
+  REQUIRE(r.code == 0);
+  const auto rows = r.lines();
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0]["keep"] == true);
+  CHECK(rows[3]["label"] == 2.5);
+  CHECK(rows[4].size() == 1);
+  for (const auto& row : rows) CHECK(row["score"] == rows[0]["score"]);
+  CHECK_THAT(r.err, Catch::Contains("score: 5 lines out"));
+}
+
+TEST_CASE("a multi-label model gives scores lists and needs --label to rerank", "[cli]") {
+  const std::string model = "-m " + (data_dir() / "models" / "variants" / "three-label").string() + " ";
+  const Result s = run("score " + model, R"(["a","b"])");
+  REQUIRE(s.code == 0);
+  CHECK(s.lines()[0]["scores"].size() == 3);
+  CHECK(run("rerank " + model, R"({"query":"a","docs":["b"]})").code == 2);
+  const Result r = run("rerank --label 2 " + model, R"({"query":"a","docs":["b","c"]})");
+  REQUIRE(r.code == 0);
+  CHECK(r.lines()[0]["results"].size() == 2);
+  CHECK(run("rerank --label 3 " + model, R"({"query":"a","docs":["b"]})").code == 2);
+}
+
+TEST_CASE("tokenize shows what the model receives", "[cli]") {
+  const Result r = run("tokenize " + kModel + "--max-length 6", R"({"text_a":"Hello [SEP] world","text_b":"again and again"})");
+  REQUIRE(r.code == 0);
+  const json row = r.lines()[0];
+  CHECK(row["tokens"] == json({"[CLS]", "hello", "[SEP]", "again", "and", "[SEP]"}));
+  CHECK(row["input_ids"].size() == 6);
+  CHECK(row["token_type_ids"] == json({0, 0, 0, 1, 1, 1}));
+  const std::string no_types = "-m " + (data_dir() / "models" / "variants" / "no-type-ids").string();
+  CHECK_FALSE(run("tokenize " + no_types, R"(["a","b"])").lines()[0].contains("token_type_ids"));
+}
+
+TEST_CASE("a bad line stops the run after every earlier line was written", "[cli]") {
+  struct Case {
+    std::string line;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"{not json", "line 2: not valid JSON"},
+      {R"({"query":"q"})", "line 2: missing field \"docs\""},
+      {R"({"query":5,"docs":[]})", "line 2: field \"query\" must be a string"},
+      {R"({"query":"q","docs":[{"id":"x"}]})", "line 2: \"docs\"[0]: missing field \"text\""},
+      {"{\"query\":\"\xc3\x28\",\"docs\":[]}", "line 2: not valid JSON"},
+      {R"("just a string")", "line 2: expected a JSON object"},
+  };
+  const std::string good = R"({"query":"q","docs":["d"]})";
+  for (const auto& c : cases) {
+    INFO(c.line);
+    const Result r = run("rerank " + kModel, good + "\n" + c.line + "\n" + good + "\n");
+    CHECK(r.code == 3);
+    CHECK(r.lines().size() == 1);
+    CHECK_THAT(r.err, Catch::Contains("crossrank: error: " + c.message));
+  }
+}
+
+TEST_CASE("skip-invalid: bad lines are reported, copied to --rejects, and the run exits 0", "[cli]") {
+  crossrank::test::TempDir dir;
+  const auto rejects = dir.path() / "rejects.jsonl";
+  const Result r = run("score " + kModel + "--skip-invalid --rejects " + rejects.string(),
+                       "[\"a\",\"b\"]\n{bad\n{\"text_a\":1,\"text_b\":\"x\"}\n[\"c\",\"d\"]\n");
+  CHECK(r.code == 0);
+  CHECK(r.lines().size() == 2);
+  CHECK_THAT(r.err, Catch::Contains("line 2:") && Catch::Contains("line 3:") &&
+                        Catch::Contains("2 bad lines skipped"));
+  CHECK(slurp(rejects) == "{bad\n{\"text_a\":1,\"text_b\":\"x\"}\n");
+}
+
+TEST_CASE("model and option errors have their exit codes", "[cli]") {
+  CHECK(run("score -m /nonexistent/bundle", "").code == 4);
+  CHECK(run("score " + kModel + "--device cuda", "").code == 2);
+  CHECK(run("score " + kModel + "--max-length 100000", "").code == 2);
+  CHECK(run("score " + kModel + "--activation tanh", "").code == 2);
+  CHECK(run("score " + kModel + "-i /nonexistent/input.jsonl", "").code == 5);
+  CHECK(run("score --no-such-flag", "").code == 2);
+  CHECK(run("", "").code == 2);
+  const Result nan = run("score -m " + (data_dir() / "models" / "variants" / "nan-out").string(),
+                         "[\"a\",\"b\"]\n");
+  CHECK(nan.code == 4);
+  CHECK_THAT(nan.err, Catch::Contains("line 1") && Catch::Contains("non-finite"));
+}
+
+TEST_CASE("an empty input gives no output and exit 0", "[cli]") {
+  const Result r = run("rerank " + kModel, "");
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("files in and out, and a closed pipe ends quietly", "[cli]") {
+  crossrank::test::TempDir dir;
+  std::string input;
+  for (int i = 0; i < 300; ++i) input += "[\"query " + std::to_string(i) + "\",\"doc\"]\n";
+  const auto in = dir.write("in.jsonl", input);
+  const auto out = dir.path() / "out.jsonl";
+  REQUIRE(run("score " + kModel + "-q -i " + in.string() + " -o " + out.string()).code == 0);
+  const std::string written = slurp(out);
+  CHECK(std::count(written.begin(), written.end(), '\n') == 300);
+
+  const std::string cmd = "set -o pipefail; " + std::string(CROSSRANK_BINARY) + " score " + kModel +
+                          "--window 1 -i " + in.string() + " 2>" + (dir.path() / "err").string() +
+                          " | head -1 > /dev/null";
+  const int status = std::system(("bash -c '" + cmd + "'").c_str());
+  const int code = WEXITSTATUS(status);
+  CHECK((code == 0 || code == 141));  // SIGPIPE, as head's other writers
+  CHECK(slurp(dir.path() / "err").find("error") == std::string::npos);
+}
+
+TEST_CASE("info describes the bundle and runtime", "[cli]") {
+  const Result r = run("info --json " + kModel);
+  REQUIRE(r.code == 0);
+  const json info = json::parse(r.out);
+  CHECK(info["tokenizer"] == "wordpiece");
+  CHECK(info["vocab_size"] == 30522);
+  CHECK(info["max_length"] == 512);
+  CHECK(info["inputs"] == json({"input_ids", "attention_mask", "token_type_ids"}));
+  CHECK(info["activation"] == "sigmoid");
+  CHECK(info["libtorch"].get<std::string>().rfind("1.", 0) == 0);
+  CHECK(info.contains("blas"));
+}

@@ -1,0 +1,114 @@
+// TorchScript fixtures against Python eager outputs (scripts/make_fixture_model.py,
+// scripts/make_output_variants.py).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include "crossrank/error.hpp"
+#include "crossrank/model.hpp"
+#include "crossrank/reranker.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using crossrank::test::data_dir;
+using nlohmann::json;
+
+namespace {
+
+fs::path tiny_bert() { return data_dir() / "models" / "tiny-bert"; }
+
+crossrank::Batch batch_of(const std::vector<std::vector<int64_t>>& rows) {
+  crossrank::Batch b;
+  b.rows = rows.size();
+  for (const auto& r : rows) b.cols = std::max(b.cols, r.size());
+  b.input_ids.assign(b.rows * b.cols, 0);
+  b.attention_mask.assign(b.rows * b.cols, 0);
+  b.token_type_ids.assign(b.rows * b.cols, 0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t j = 0; j < rows[i].size(); ++j) {
+      b.input_ids[i * b.cols + j] = rows[i][j];
+      b.attention_mask[i * b.cols + j] = 1;
+    }
+  }
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("tiny BERT scores equal Python eager to 1e-5, alone and batched", "[model]") {
+  std::map<size_t, std::vector<json>> by_length;
+  for (const json& g : crossrank::test::read_jsonl(data_dir() / "goldens" / "tiny-bert.scores.jsonl")) {
+    by_length[g["max_length"].get<size_t>()].push_back(g);
+  }
+  REQUIRE(by_length.size() > 3);
+  size_t checked = 0;
+  for (const auto& [max_length, goldens] : by_length) {
+    crossrank::ScoringOptions options;
+    options.device = "cpu";
+    options.max_length = max_length;
+    auto reranker = crossrank::Reranker::load(tiny_bert(), options);
+    std::vector<crossrank::TextPair> pairs;
+    for (const auto& g : goldens) {
+      pairs.push_back({g["text_a"].get_ref<const std::string&>(), g["text_b"].get_ref<const std::string&>()});
+    }
+    const auto batched = reranker.score(pairs);
+    for (size_t i = 0; i < goldens.size(); ++i) {
+      INFO("pair " << goldens[i]["text_a"] << " / " << goldens[i]["text_b"] << " at " << max_length);
+      CHECK(json(reranker.encode(pairs[i]).input_ids) == goldens[i]["input_ids"]);
+      const auto alone = reranker.score(std::vector<crossrank::TextPair>{pairs[i]});
+      const double expected = goldens[i]["score"].get<double>();
+      CHECK(std::abs(alone.at(0, 0) - expected) < 1e-5);
+      CHECK(std::abs(batched.at(i, 0) - expected) < 1e-5);
+      ++checked;
+    }
+  }
+  CHECK(checked >= 200);
+}
+
+TEST_CASE("every output convention of the variant fixtures", "[model]") {
+  for (const char* name : {"basic", "tuple-out", "dict-out", "flat-out", "three-label", "no-type-ids",
+                           "reordered-args", "identity-activation", "nan-out"}) {
+    INFO("variant " << name);
+    const fs::path dir = data_dir() / "models" / "variants" / name;
+    const json expected = json::parse(std::ifstream(dir / "expected.json"));
+    auto model = crossrank::load_torchscript_model(dir / "model.pt", {"cpu", 1, {}});
+    CHECK(model->input_names().size() == expected["forward_args"].size());
+    const auto inputs = expected["inputs"].get<std::vector<std::vector<int64_t>>>();
+    // One at a time, then all together with padding: the same logits.
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const auto alone = model->forward(batch_of({inputs[i]}));
+      REQUIRE(alone.labels == expected["num_labels"].get<size_t>());
+      for (size_t l = 0; l < alone.labels; ++l) {
+        if (expected.value("outputs_are_nan", false)) {
+          CHECK(std::isnan(alone.at(0, l)));
+        } else {
+          CHECK(std::abs(alone.at(0, l) - expected["logits"][i][l].get<double>()) < 1e-5);
+        }
+      }
+    }
+    const auto together = model->forward(batch_of(inputs));
+    CHECK(together.rows == inputs.size());
+  }
+}
+
+TEST_CASE("model loading errors are clear", "[model]") {
+  crossrank::test::TempDir dir;
+  CHECK_THROWS_WITH(crossrank::load_torchscript_model(dir.path() / "model.pt", {}),
+                    Catch::Contains("not found"));
+  const auto junk = dir.write("model.pt", "this is not a model");
+  CHECK_THROWS_WITH(crossrank::load_torchscript_model(junk, {}),
+                    Catch::Contains("not a TorchScript zip archive"));
+  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"cuda:0", 0, {}}),
+                  crossrank::ConfigError);
+  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"gpu", 0, {}}),
+                  crossrank::ConfigError);
+  // crossrank.json may rename inputs, but only as many as forward() takes.
+  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"cpu", 0, {"input_ids"}}),
+                  crossrank::ModelError);
+  CHECK_THROWS_WITH(
+      crossrank::load_torchscript_model(tiny_bert() / "model.pt",
+                                        {"cpu", 0, {"input_ids", "attention_mask", "position_ids"}}),
+      Catch::Contains("position_ids"));
+}

@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <numeric>
+
+#include "crossrank/batcher.hpp"
+#include "crossrank/error.hpp"
+#include "crossrank/reranker.hpp"
+#include "support.hpp"
+
+namespace {
+
+// Scores a row by the sum of its unpadded ids, and remembers every batch shape.
+class FakeModel : public crossrank::Model {
+ public:
+  explicit FakeModel(std::vector<std::pair<size_t, size_t>>* shapes, size_t labels = 1)
+      : shapes_(shapes), labels_(labels) {}
+  crossrank::Logits forward(const crossrank::Batch& batch) override {
+    shapes_->emplace_back(batch.rows, batch.cols);
+    crossrank::Logits out{batch.rows, labels_, {}};
+    for (size_t r = 0; r < batch.rows; ++r) {
+      float sum = 0;
+      for (size_t c = 0; c < batch.cols; ++c) {
+        const size_t i = r * batch.cols + c;
+        if (batch.attention_mask[i]) sum += static_cast<float>(batch.input_ids[i]);
+        else CHECK(batch.input_ids[i] == 0);
+      }
+      for (size_t l = 0; l < labels_; ++l) out.values.push_back(sum + static_cast<float>(l));
+    }
+    return out;
+  }
+  std::vector<std::string> input_names() const override {
+    return {"input_ids", "attention_mask", "token_type_ids"};
+  }
+  std::string device() const override { return "fake"; }
+
+ private:
+  std::vector<std::pair<size_t, size_t>>* shapes_;
+  size_t labels_;
+};
+
+crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes,
+                                  crossrank::BatchingOptions batching, size_t labels = 1) {
+  crossrank::BundleConfig bundle;
+  bundle.num_labels = labels;
+  bundle.activation = crossrank::Activation::identity;
+  crossrank::ScoringOptions options;
+  options.batching = batching;
+  return crossrank::Reranker(
+      bundle, crossrank::load_tokenizer(crossrank::test::data_dir() / "vocab" / "bert-base-uncased"),
+      std::make_unique<FakeModel>(shapes, labels), options);
+}
+
+}  // namespace
+
+TEST_CASE("plan_batches respects the token budget and covers every sequence once", "[batcher]") {
+  const std::vector<size_t> lengths = {5, 40, 7, 7, 100, 3, 39, 12, 8, 64, 1, 7};
+  crossrank::BatchingOptions options{120, 4};
+  const auto batches = crossrank::plan_batches(lengths, options);
+  std::vector<size_t> seen;
+  size_t previous_width = SIZE_MAX;
+  for (const auto& b : batches) {
+    REQUIRE(!b.empty());
+    size_t width = 0;
+    for (size_t i : b) width = std::max(width, lengths[i]);
+    CHECK(b.size() <= 4);
+    CHECK((b.size() == 1 || b.size() * width <= 120));
+    CHECK(width <= previous_width);  // longest first
+    previous_width = width;
+    seen.insert(seen.end(), b.begin(), b.end());
+  }
+  std::sort(seen.begin(), seen.end());
+  std::vector<size_t> all(lengths.size());
+  std::iota(all.begin(), all.end(), 0);
+  CHECK(seen == all);
+}
+
+TEST_CASE("a sequence longer than the budget gets a batch of its own", "[batcher]") {
+  const auto batches = crossrank::plan_batches({300, 2, 2}, {100, 64});
+  REQUIRE(batches.size() == 2);
+  CHECK(batches[0] == std::vector<size_t>{0});
+}
+
+TEST_CASE("make_batch pads right with attention_mask 0", "[batcher]") {
+  std::vector<crossrank::EncodedPair> pairs = {{{1, 2, 3}, {0, 0, 1}, false}, {{4}, {0}, false}};
+  const auto batch = crossrank::make_batch(pairs, {1, 0}, 9);
+  CHECK(batch.rows == 2);
+  CHECK(batch.cols == 3);
+  CHECK(batch.input_ids == std::vector<int64_t>{4, 9, 9, 1, 2, 3});
+  CHECK(batch.attention_mask == std::vector<int64_t>{1, 0, 0, 1, 1, 1});
+  CHECK(batch.token_type_ids == std::vector<int64_t>{0, 0, 0, 0, 0, 1});
+}
+
+TEST_CASE("scores come back in input order whatever the batching", "[batcher]") {
+  std::vector<std::string> docs;
+  for (int i = 0; i < 57; ++i) docs.push_back(std::string(static_cast<size_t>(i % 13), 'x') + " doc " + std::to_string(i));
+  std::vector<crossrank::TextPair> pairs;
+  for (const auto& d : docs) pairs.push_back({"query", d});
+
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto one_by_one = fake_reranker(&shapes, {1, 1});
+  const auto reference = one_by_one.score(pairs);
+  CHECK(shapes.size() == pairs.size());
+
+  for (crossrank::BatchingOptions options : {crossrank::BatchingOptions{64, 8},
+                                             crossrank::BatchingOptions{4096, 128},
+                                             crossrank::BatchingOptions{1, 1000}}) {
+    shapes.clear();
+    auto reranker = fake_reranker(&shapes, options);
+    const auto scores = reranker.score(pairs);
+    CHECK(scores.values == reference.values);
+    for (const auto& [rows, cols] : shapes) CHECK((rows == 1 || rows * cols <= options.batch_tokens));
+    CHECK(reranker.stats().pairs == pairs.size());
+    CHECK(reranker.stats().padded_tokens >= reranker.stats().real_tokens);
+  }
+}
+
+TEST_CASE("a model returning another label count than config.json is a model error", "[batcher]") {
+  std::vector<std::pair<size_t, size_t>> shapes;
+  crossrank::BundleConfig bundle;
+  bundle.num_labels = 1;
+  crossrank::Reranker reranker(
+      bundle, crossrank::load_tokenizer(crossrank::test::data_dir() / "vocab" / "bert-base-uncased"),
+      std::make_unique<FakeModel>(&shapes, 3), crossrank::ScoringOptions{});
+  CHECK_THROWS_AS(reranker.score(std::vector<crossrank::TextPair>{{"a", "b"}}), crossrank::ModelError);
+}

@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include "crossrank/bundle.hpp"
+#include "crossrank/error.hpp"
+#include "support.hpp"
+
+using crossrank::Activation;
+using crossrank::load_bundle_config;
+using crossrank::test::TempDir;
+
+TEST_CASE("bundle defaults: sigmoid for one label, max length min(512, limits)", "[bundle]") {
+  const auto b = load_bundle_config(crossrank::test::data_dir() / "models" / "tiny-bert");
+  CHECK(b.model_type == "bert");
+  CHECK(b.num_labels == 1);
+  CHECK(b.activation == Activation::sigmoid);
+  CHECK(b.max_length == 512);
+  CHECK(b.model_file.filename() == "model.pt");
+}
+
+TEST_CASE("activation from sentence-transformers config, both conventions", "[bundle]") {
+  const auto variants = crossrank::test::data_dir() / "models" / "variants";
+  CHECK(load_bundle_config(variants / "identity-activation").activation == Activation::identity);
+  CHECK(load_bundle_config(variants / "identity-activation-legacy").activation == Activation::identity);
+  const auto three = load_bundle_config(variants / "three-label");
+  CHECK(three.num_labels == 3);
+  CHECK(three.activation == Activation::identity);
+  CHECK(three.labels.size() == 3);
+}
+
+TEST_CASE("limits and crossrank.json overrides", "[bundle]") {
+  TempDir dir;
+  dir.write("config.json", R"({"model_type":"xlm-roberta","max_position_embeddings":514,
+                               "id2label":{"0":"a","1":"b"}})");
+  dir.write("tokenizer_config.json", R"({"model_max_length": 1000000000000000019884624838656})");
+  auto b = load_bundle_config(dir.path());
+  CHECK(b.position_limit == 512);
+  CHECK(b.max_length == 512);
+  CHECK(b.num_labels == 2);
+  CHECK(b.activation == Activation::identity);
+
+  dir.write("tokenizer_config.json", R"({"model_max_length": 128})");
+  CHECK(load_bundle_config(dir.path()).max_length == 128);
+
+  dir.write("crossrank.json", R"({"activation":"softmax","max_length":256,"inputs":["input_ids"]})");
+  b = load_bundle_config(dir.path());
+  CHECK(b.activation == Activation::softmax);
+  CHECK(b.activation_source == "crossrank.json");
+  CHECK(b.max_length == 256);
+  CHECK(b.input_names == std::vector<std::string>{"input_ids"});
+
+  dir.write("crossrank.json", R"({"max_length":1024})");
+  CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ConfigError);
+  dir.write("crossrank.json", R"({"activation":"tanh"})");
+  CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ConfigError);
+  dir.write("crossrank.json", R"({"max_length":"long"})");
+  CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ConfigError);
+}
+
+TEST_CASE("broken bundles are model errors", "[bundle]") {
+  TempDir dir;
+  CHECK_THROWS_AS(load_bundle_config(dir.path() / "missing"), crossrank::ModelError);
+  CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ModelError);  // no config.json
+  dir.write("config.json", "{not json");
+  CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ModelError);
+  dir.write("config.json", R"({"sentence_transformers":{"activation_fn":"torch.nn.Tanh"}})");
+  CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ModelError);
+}

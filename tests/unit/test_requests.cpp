@@ -1,0 +1,85 @@
+#include <catch2/catch.hpp>
+
+#include "crossrank/error.hpp"
+#include "crossrank/requests.hpp"
+
+using crossrank::InputError;
+using crossrank::Json;
+
+TEST_CASE("rerank requests: list aliases, ids, plain strings", "[requests]") {
+  for (const char* key : {"docs", "documents", "candidates", "passages", "texts"}) {
+    const std::string line = std::string(R"({"qid":"q","query":"x",")") + key +
+                             R"(":[{"docid":"d9","text":"a"},"b",{"pid":7,"contents":"c"},{"text":"d"}]})";
+    auto r = crossrank::parse_rerank_request(line);
+    CHECK(r.query == "x");
+    REQUIRE(r.docs.size() == 4);
+    CHECK(r.docs[0].id == "d9");
+    CHECK(r.docs[1].id == 1);
+    CHECK(r.docs[1].text == "b");
+    CHECK(r.docs[2].id == 7);
+    CHECK(r.docs[2].text == "c");
+    CHECK(r.docs[3].id == 3);
+    CHECK_FALSE(r.record.contains(key));
+  }
+}
+
+TEST_CASE("rerank requests: errors name the field", "[requests]") {
+  auto error_of = [](const std::string& line) {
+    try {
+      crossrank::parse_rerank_request(line);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(error_of("{"), Catch::Contains("not valid JSON"));
+  CHECK_THAT(error_of("[1]"), Catch::Contains("expected a JSON object"));
+  CHECK_THAT(error_of(R"({"docs":[]})"), Catch::Contains("\"query\""));
+  CHECK_THAT(error_of(R"({"query":1,"docs":[]})"), Catch::Contains("must be a string"));
+  CHECK_THAT(error_of(R"({"query":"q"})"), Catch::Contains("missing field \"docs\""));
+  CHECK_THAT(error_of(R"({"query":"q","docs":"a"})"), Catch::Contains("must be an array"));
+  CHECK_THAT(error_of(R"({"query":"q","docs":[],"texts":[]})"), Catch::Contains("both"));
+  CHECK_THAT(error_of(R"({"query":"q","docs":[3]})"), Catch::Contains("\"docs\"[0]"));
+  CHECK_THAT(error_of(R"({"query":"q","docs":[{"id":1}]})"), Catch::Contains("\"text\""));
+  CHECK_THAT(error_of(R"({"query":"q","docs":[{"id":[1],"text":"a"}]})"), Catch::Contains("\"id\""));
+  CHECK_THAT(error_of("{\"query\":\"\xff\",\"docs\":[]}"), Catch::Contains("not valid JSON"));
+  CHECK_THAT(error_of(R"({"query":"\ud800","docs":[]})"), Catch::Contains("not valid JSON"));
+}
+
+TEST_CASE("pair requests: every form", "[requests]") {
+  CHECK(crossrank::parse_pair_request(R"({"text_a":"a","text_b":"b"})").second == "b");
+  CHECK(crossrank::parse_pair_request(R"({"query":"a","text":"b"})").first == "a");
+  CHECK(crossrank::parse_pair_request(R"({"query":"a","document":"b"})").second == "b");
+  CHECK(crossrank::parse_pair_request(R"({"sentence1":"a","sentence2":"b","label":3.2})").second == "b");
+  auto arr = crossrank::parse_pair_request(R"(["a","b"])");
+  CHECK(arr.record.is_null());
+  float s = 0.5f;
+  CHECK(crossrank::format_score(arr, &s, 1) == R"({"score":0.5})");
+  CHECK_THROWS_AS(crossrank::parse_pair_request(R"(["a"])"), InputError);
+  CHECK_THROWS_AS(crossrank::parse_pair_request(R"({"text_a":"a"})"), InputError);
+  CHECK_THROWS_AS(crossrank::parse_pair_request(R"({"query":"a","text":"b","document":"c"})"), InputError);
+  CHECK_THROWS_AS(crossrank::parse_pair_request(R"({"text_a":"a","text_b":null})"), InputError);
+}
+
+TEST_CASE("ranking is stable and cut to top k", "[requests]") {
+  const auto ranked = crossrank::rank({0.5f, 0.9f, 0.5f, 0.1f, 0.9f}, 4);
+  REQUIRE(ranked.size() == 4);
+  CHECK(ranked[0].index == 1);
+  CHECK(ranked[1].index == 4);
+  CHECK(ranked[2].index == 0);
+  CHECK(ranked[3].index == 2);
+  CHECK(crossrank::rank({}, 3).empty());
+}
+
+TEST_CASE("output keeps the user's fields and order", "[requests]") {
+  auto r = crossrank::parse_rerank_request(R"({"z":1,"query":"q","docs":["a","b"],"a":{"k":[1]}})");
+  const std::vector<crossrank::RankedDoc> ranked = {{1, 0.75f}, {0, 0.25f}};
+  CHECK(crossrank::format_rerank(r, ranked, true) ==
+        R"({"z":1,"query":"q","a":{"k":[1]},"results":[{"id":1,"index":1,"score":0.75,"text":"b"},{"id":0,"index":0,"score":0.25,"text":"a"}]})");
+}
+
+TEST_CASE("scores print as the shortest float32 decimal", "[requests]") {
+  CHECK(crossrank::score_json(0.1f).dump() == "0.1");
+  CHECK(crossrank::score_json(0.97149819f).dump() == "0.9714982");
+  CHECK(crossrank::score_json(-3.0f).dump() == "-3.0");
+}
