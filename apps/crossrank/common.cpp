@@ -7,6 +7,21 @@
 
 namespace crossrank::cli {
 
+namespace {
+
+// CLI::PositiveNumber's message prints the whole double range; say it plainly.
+const CLI::Validator kAtLeastOne(
+    [](std::string& value) {
+      try {
+        if (std::stoll(value) >= 1) return std::string();
+      } catch (const std::exception&) {
+      }
+      return "must be a whole number of at least 1, not " + value;
+    },
+    "INT>=1");
+
+}  // namespace
+
 void add_model_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-m,--model", o.model_dir, "Model bundle directory (docs/models.md)")->required();
   cmd.add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
@@ -22,12 +37,12 @@ void add_io_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-o,--output", o.output, "Output JSONL file, - for stdout")->capture_default_str();
   cmd.add_option("--batch-tokens", o.batch_tokens,
                  "Padded tokens per model batch (rows x longest row)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(kAtLeastOne);
   cmd.add_option("--max-batch-size", o.max_batch_size, "Rows per model batch")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(kAtLeastOne);
   cmd.add_option("--window", o.run.window_pairs,
                  "Pairs read ahead and batched together (bounds memory)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(kAtLeastOne);
   cmd.add_option("--activation", o.activation, "auto | sigmoid | softmax | identity")
       ->capture_default_str();
   cmd.add_flag("--skip-invalid", o.run.skip_invalid,
@@ -73,6 +88,7 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
                       static_cast<double>(st.padded_tokens));
     line += pad;
   }
+  if (st.duplicates > 0) line += ", " + std::to_string(st.duplicates) + " duplicate pairs scored once";
   if (summary.truncated > 0) line += ", " + std::to_string(summary.truncated) + " pairs truncated";
   if (summary.skipped > 0) line += ", " + std::to_string(summary.skipped) + " bad lines skipped";
   log::info(line);

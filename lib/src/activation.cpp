@@ -16,13 +16,12 @@ Activation parse_activation(std::string_view name) {
                     "\": expected auto, sigmoid, softmax or identity");
 }
 
-Activation activation_from_torch_class(std::string_view class_name) {
+std::optional<Activation> activation_from_torch_class(std::string_view class_name) {
   const std::string_view last = class_name.substr(class_name.rfind('.') + 1);
   if (last == "Sigmoid") return Activation::sigmoid;
   if (last == "Identity") return Activation::identity;
   if (last == "Softmax") return Activation::softmax;
-  throw ModelError("activation " + std::string(class_name) +
-                   " is not supported; choose one with --activation");
+  return std::nullopt;
 }
 
 std::string to_string(Activation activation) {

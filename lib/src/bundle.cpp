@@ -38,7 +38,7 @@ void read_labels(const json& config, const fs::path& file, BundleConfig& b) {
   }
 }
 
-// sentence-transformers >= 3 stores {"sentence_transformers": {"activation_fn": ...}};
+// sentence-transformers >= 4 stores {"sentence_transformers": {"activation_fn": ...}};
 // older versions "sbert_ce_default_activation_function" at the top level.
 std::optional<std::string> stored_activation(const json& config) {
   if (config.contains("sentence_transformers") && config["sentence_transformers"].is_object()) {
@@ -54,20 +54,35 @@ std::optional<std::string> stored_activation(const json& config) {
   return std::nullopt;
 }
 
-void apply_overrides(const fs::path& file, BundleConfig& b) {
-  const json o = read_json_file(file);
-  if (!o.is_object()) throw ConfigError(file.string() + ": expected a JSON object");
-  for (const auto& [key, value] : o.items()) {
+// crossrank.json: every problem in it is the user's configuration, so a ConfigError.
+struct Overrides {
+  std::optional<Activation> activation;
+  std::optional<size_t> max_length;
+  std::optional<std::vector<std::string>> inputs;
+  std::optional<std::string> model_type;
+};
+
+Overrides read_overrides(const fs::path& file) {
+  Overrides o;
+  if (!fs::exists(file)) return o;
+  json j;
+  try {
+    j = read_json_file(file);
+  } catch (const ModelError& e) {
+    throw ConfigError(e.what());
+  }
+  if (!j.is_object()) throw ConfigError(file.string() + ": expected a JSON object");
+  for (const auto& [key, value] : j.items()) {
     try {
       if (key == "activation") {
-        b.activation = parse_activation(value.get<std::string>());
-        b.activation_source = "crossrank.json";
+        const Activation a = parse_activation(value.get<std::string>());
+        if (a != Activation::automatic) o.activation = a;
       } else if (key == "max_length") {
-        b.max_length = value.get<size_t>();
+        o.max_length = value.get<size_t>();
       } else if (key == "inputs") {
-        b.input_names = value.get<std::vector<std::string>>();
+        o.inputs = value.get<std::vector<std::string>>();
       } else if (key == "model_type") {
-        b.model_type = value.get<std::string>();
+        o.model_type = value.get<std::string>();
       } else {
         log::warn(file.string() + ": ignoring unknown key \"" + key + "\"");
       }
@@ -78,6 +93,7 @@ void apply_overrides(const fs::path& file, BundleConfig& b) {
       throw ConfigError(file.string() + ": " + e.what());
     }
   }
+  return o;
 }
 
 }  // namespace
@@ -93,14 +109,18 @@ BundleConfig load_bundle_config(const fs::path& dir) {
   if (!fs::exists(config_file)) throw ModelError("model bundle has no config.json: " + dir.string());
   const json config = read_json_file(config_file);
   if (!config.is_object()) throw ModelError(config_file.string() + ": expected a JSON object");
+  const fs::path overrides_file = dir / "crossrank.json";
+  const Overrides overrides = read_overrides(overrides_file);
 
-  b.model_type = json_value<std::string>(config, "model_type", "", config_file);
+  b.model_type = overrides.model_type.value_or(
+      json_value<std::string>(config, "model_type", "", config_file));
   if (config.contains("architectures") && config["architectures"].is_array() &&
       !config["architectures"].empty()) {
     b.architecture = config["architectures"][0].get<std::string>();
   }
   read_labels(config, config_file, b);
   b.pad_token_id = json_value<int64_t>(config, "pad_token_id", 0, config_file);
+  b.input_names = overrides.inputs.value_or(std::vector<std::string>{});
 
   size_t limit = json_value<size_t>(config, "max_position_embeddings", 512, config_file);
   if (positions_offset_by_padding(b.model_type) && limit > 2) limit -= 2;
@@ -113,24 +133,23 @@ BundleConfig load_bundle_config(const fs::path& dir) {
     const double tok_limit = json_value<double>(tok, "model_max_length", 1e30, tok_config_file);
     if (tok_limit >= 1 && tok_limit < 1e6) max_length = std::min(max_length, static_cast<size_t>(tok_limit));
   }
-  b.max_length = max_length;
+  b.max_length = overrides.max_length.value_or(max_length);
+  if (b.max_length > b.position_limit) {
+    throw ConfigError(overrides_file.string() + ": max_length " + std::to_string(b.max_length) +
+                      " exceeds the model's " + std::to_string(b.position_limit) + " positions");
+  }
 
-  if (auto stored = stored_activation(config)) {
-    b.activation = activation_from_torch_class(*stored);
+  const auto stored = stored_activation(config);
+  if (overrides.activation) {
+    b.activation = *overrides.activation;
+    b.activation_source = "crossrank.json";
+  } else if (stored) {
+    // Unsupported: left automatic, so only a run that does not override it fails.
+    b.activation = activation_from_torch_class(*stored).value_or(Activation::automatic);
     b.activation_source = "config.json (sentence-transformers: " + *stored + ")";
   } else {
     b.activation = b.num_labels == 1 ? Activation::sigmoid : Activation::identity;
     b.activation_source = "default for " + std::to_string(b.num_labels) + " label(s)";
-  }
-
-  const fs::path overrides = dir / "crossrank.json";
-  if (fs::exists(overrides)) apply_overrides(overrides, b);
-  if (b.activation == Activation::automatic) {
-    b.activation = b.num_labels == 1 ? Activation::sigmoid : Activation::identity;
-  }
-  if (b.max_length > b.position_limit) {
-    throw ConfigError(overrides.string() + ": max_length " + std::to_string(b.max_length) +
-                      " exceeds the model's " + std::to_string(b.position_limit) + " positions");
   }
   return b;
 }

@@ -21,9 +21,12 @@ Json parse_line(std::string_view line) {
     return Json::parse(line.begin(), line.end());
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column N: ".
-    const auto colon = what.find("column");
-    throw InputError("not valid JSON (" + (colon == std::string::npos ? what : what.substr(colon)) + ")");
+    // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column N: "
+    // and ends with "; last read: '...'", which may echo invalid UTF-8: keep the middle.
+    const auto column = what.find("column");
+    if (column != std::string::npos) what = what.substr(column);
+    what = what.substr(0, what.find("; last read"));
+    throw InputError("not valid JSON (" + what + ")");
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <unordered_map>
 
 #include "crossrank/error.hpp"
 #include "crossrank/tokenizer.hpp"
@@ -25,6 +27,16 @@ size_t resolve_max_length(const BundleConfig& bundle, size_t requested) {
   return requested;
 }
 
+Activation resolve_activation(const BundleConfig& bundle, Activation requested) {
+  if (requested != Activation::automatic) return requested;
+  if (bundle.activation == Activation::automatic) {
+    throw ModelError("the model's " + bundle.activation_source +
+                     " activation is not supported; choose one with --activation or "
+                     "crossrank.json \"activation\"");
+  }
+  return bundle.activation;
+}
+
 }  // namespace
 
 Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokenizer,
@@ -32,8 +44,7 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
     : bundle_(std::move(bundle)),
       encoder_(std::move(tokenizer), resolve_max_length(bundle_, options.max_length)),
       model_(std::move(model)),
-      activation_(options.activation == Activation::automatic ? bundle_.activation
-                                                              : options.activation),
+      activation_(resolve_activation(bundle_, options.activation)),
       batching_(options.batching) {}
 
 Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOptions& options) {
@@ -62,9 +73,27 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
   scores.labels = bundle_.num_labels;
   scores.values.assign(scores.rows * scores.labels, 0.0f);
 
-  std::vector<size_t> lengths(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) lengths[i] = pairs[i].input_ids.size();
-  for (const auto& indices : plan_batches(lengths, batching_)) {
+  // Identical encodings are scored once: it saves work, and identical pairs get identical
+  // scores (rows of one batch can differ in the last bits), so rank ties stay exact.
+  std::vector<size_t> unique;        // index of each distinct encoding's first pair
+  std::vector<size_t> source(pairs.size());  // pair -> position in unique
+  std::unordered_map<std::string, size_t> seen;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const auto& p = pairs[i];
+    std::string key(reinterpret_cast<const char*>(p.input_ids.data()), p.input_ids.size() * sizeof(int32_t));
+    key.append(reinterpret_cast<const char*>(p.token_type_ids.data()), p.token_type_ids.size() * sizeof(int32_t));
+    auto [it, inserted] = seen.emplace(std::move(key), unique.size());
+    if (inserted) unique.push_back(i);
+    source[i] = it->second;
+  }
+  stats_.duplicates += pairs.size() - unique.size();
+
+  std::vector<float> unique_scores(unique.size() * scores.labels);
+  std::vector<size_t> lengths(unique.size());
+  for (size_t u = 0; u < unique.size(); ++u) lengths[u] = pairs[unique[u]].input_ids.size();
+  for (const auto& batch_rows : plan_batches(lengths, batching_)) {
+    std::vector<size_t> indices(batch_rows.size());
+    for (size_t r = 0; r < batch_rows.size(); ++r) indices[r] = unique[batch_rows[r]];
     const Batch batch = make_batch(pairs, indices, bundle_.pad_token_id);
     const auto start = Clock::now();
     const Logits logits = model_->forward(batch);
@@ -74,14 +103,17 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
                        " logits per pair but config.json declares " +
                        std::to_string(scores.labels) + " label(s)");
     }
-    for (size_t r = 0; r < indices.size(); ++r) {
-      float* row = &scores.values[indices[r] * scores.labels];
+    for (size_t r = 0; r < batch_rows.size(); ++r) {
+      float* row = &unique_scores[batch_rows[r] * scores.labels];
       std::copy_n(&logits.values[r * logits.labels], logits.labels, row);
       apply_activation(activation_, row, scores.labels);
-      stats_.real_tokens += pairs[indices[r]].input_ids.size();
+      stats_.real_tokens += lengths[batch_rows[r]];
     }
     stats_.padded_tokens += batch.rows * batch.cols;
     ++stats_.batches;
+  }
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    std::copy_n(&unique_scores[source[i] * scores.labels], scores.labels, &scores.values[i * scores.labels]);
   }
   stats_.pairs += pairs.size();
   return scores;

@@ -65,8 +65,11 @@ struct Item {
 template <typename Request, typename Parse, typename Emit>
 RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const RunOptions& options,
                        Parse parse, Emit emit) {
+  if (!options.rejects_path.empty() && !options.skip_invalid) {
+    throw ConfigError("--rejects needs --skip-invalid (without it the first bad line stops the run)");
+  }
   RunSummary summary;
-  Rejects rejects(options.skip_invalid ? options.rejects_path : "");
+  Rejects rejects(options.rejects_path);
   std::vector<Item<Request>> items;
   std::vector<EncodedPair> pairs;
   const size_t window = std::max<size_t>(1, options.window_pairs);
@@ -76,12 +79,14 @@ RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const 
     if (scorer && !pairs.empty()) scores = scorer->score(pairs);
     for (auto& item : items) {
       const float* s = scorer ? scores.values.data() + item.first_pair * scores.labels : nullptr;
+      std::string formatted;
       try {
-        out.write_line(emit(item.request, pairs.data() + item.first_pair, s, item.pair_count));
+        formatted = emit(item.request, pairs.data() + item.first_pair, s, item.pair_count);
       } catch (const Error& e) {
         out.flush();
         rethrow_at_line(e, item.line);
       }
+      out.write_line(formatted);
       ++summary.records;
     }
     for (const auto& p : pairs) summary.truncated += p.truncated;

@@ -1,5 +1,4 @@
 #include <dlfcn.h>
-#include <link.h>
 #include <torch/torch.h>
 
 #include <climits>
@@ -12,23 +11,14 @@ namespace crossrank {
 
 namespace {
 
-// The resolved path of the loaded libblas.so.3 (Debian's alternatives pick it).
-std::string loaded_blas_path() {
-  std::string found;
-  dl_iterate_phdr(
-      [](dl_phdr_info* info, size_t, void* data) {
-        const std::string name = info->dlpi_name ? info->dlpi_name : "";
-        if (name.find("libblas.so") != std::string::npos ||
-            name.find("libopenblas") != std::string::npos ||
-            name.find("libmkl") != std::string::npos) {
-          char resolved[PATH_MAX];
-          *static_cast<std::string*>(data) = realpath(name.c_str(), resolved) ? resolved : name;
-          return 1;
-        }
-        return 0;
-      },
-      &found);
-  return found;
+// The library whose sgemm_ libtorch's calls bind to (the first in global lookup order),
+// resolved through Debian's alternatives symlinks.
+std::string sgemm_provider() {
+  void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
+  Dl_info where{};
+  if (!sgemm || !dladdr(sgemm, &where) || !where.dli_fname) return "";
+  char resolved[PATH_MAX];
+  return realpath(where.dli_fname, resolved) ? resolved : where.dli_fname;
 }
 
 }  // namespace
@@ -46,18 +36,19 @@ RuntimeInfo runtime_info() {
                                                 parallel.find('\n', at_marker) - at_marker - marker.size());
   info.cuda_available = torch::cuda::is_available();
 
+  const std::string path = sgemm_provider();
   using ConfigFn = char* (*)();
-  const std::string path = loaded_blas_path();
-  if (auto config = reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) {
-    info.blas = "OpenBLAS (" + std::string(config()) + ")";
-  } else if (dlsym(RTLD_DEFAULT, "mkl_get_version")) {
+  auto openblas_config = reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+  if (path.empty()) {
+    info.blas = "none found";
+  } else if (path.find("openblas") != std::string::npos) {
+    info.blas = openblas_config ? "OpenBLAS (" + std::string(openblas_config()) + ")" : "OpenBLAS";
+  } else if (path.find("mkl") != std::string::npos) {
     info.blas = "Intel MKL";
-  } else if (!path.empty()) {
+  } else {
     // Debian's netlib reference BLAS lives in .../blas/libblas.so.3.
     info.reference_blas = path.find("/blas/") != std::string::npos;
     info.blas = info.reference_blas ? "netlib reference BLAS" : "unknown BLAS";
-  } else {
-    info.blas = "none found";
   }
   if (!path.empty()) info.blas += " at " + path;
   return info;

@@ -84,14 +84,23 @@ TEST_CASE("rerank: passthrough fields, ids, top-k, input order", "[cli]") {
   CHECK(top_rows[0]["results"][0]["text"].is_string());
 }
 
-TEST_CASE("rerank: equal scores keep input order", "[cli]") {
-  const Result r = run("rerank " + kModel,
-                       R"({"query":"q","docs":[{"id":"first","text":"same"},{"id":"second","text":"same"},{"id":"third","text":"same"}]})");
+TEST_CASE("rerank: identical documents tie exactly and keep input order", "[cli]") {
+  // Rows of one batch can differ in the last bits; identical pairs are scored once.
+  const Result r = run("rerank " + kModel + "--activation identity",
+                       R"({"query":"q","docs":[{"id":"first","text":"same"},{"id":"second","text":"same"},)"
+                       R"("other",{"id":"third","text":"same"},{"id":"fourth","text":"same"},{"id":"fifth","text":"same"}]})");
   REQUIRE(r.code == 0);
-  const auto results = r.lines()[0]["results"];
-  CHECK(results[0]["id"] == "first");
-  CHECK(results[1]["id"] == "second");
-  CHECK(results[2]["id"] == "third");
+  const json results = r.lines()[0]["results"];
+  std::vector<json> same;
+  for (const auto& result : results) {
+    if (result["id"] != 2) same.push_back(result);
+  }
+  REQUIRE(same.size() == 5);
+  const std::vector<std::string> order = {"first", "second", "third", "fourth", "fifth"};
+  for (size_t i = 0; i < same.size(); ++i) {
+    CHECK(same[i]["id"] == order[i]);
+    CHECK(same[i]["score"] == same[0]["score"]);
+  }
 }
 
 TEST_CASE("score: every pair form, scores identical across forms", "[cli]") {
@@ -178,6 +187,8 @@ TEST_CASE("model and option errors have their exit codes", "[cli]") {
   CHECK(run("score " + kModel + "--activation tanh", "").code == 2);
   CHECK(run("score " + kModel + "-i /nonexistent/input.jsonl", "").code == 5);
   CHECK(run("score --no-such-flag", "").code == 2);
+  CHECK(run("score " + kModel + "--window 0", "").code == 2);
+  CHECK(run("score " + kModel + "--rejects /tmp/x", "").code == 2);
   CHECK(run("", "").code == 2);
   const Result nan = run("score -m " + (data_dir() / "models" / "variants" / "nan-out").string(),
                          "[\"a\",\"b\"]\n");

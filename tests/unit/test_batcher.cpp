@@ -124,3 +124,17 @@ TEST_CASE("a model returning another label count than config.json is a model err
       std::make_unique<FakeModel>(&shapes, 3), crossrank::ScoringOptions{});
   CHECK_THROWS_AS(reranker.score(std::vector<crossrank::TextPair>{{"a", "b"}}), crossrank::ModelError);
 }
+
+TEST_CASE("identical pairs are scored once and get identical scores", "[batcher]") {
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reranker = fake_reranker(&shapes, {4096, 128});
+  const auto scores = reranker.score(
+      std::vector<crossrank::TextPair>{{"q", "a"}, {"q", "b"}, {"q", "a"}, {"q", "a"}, {"Q", "B"}});
+  size_t rows = 0;
+  for (const auto& [r, c] : shapes) rows += r;
+  CHECK(rows == 2);  // "Q"/"B" lowercases to the same tokens as "q"/"b"
+  CHECK(reranker.stats().duplicates == 3);
+  CHECK(scores.at(0, 0) == scores.at(2, 0));
+  CHECK(scores.at(1, 0) == scores.at(4, 0));
+  CHECK(scores.at(0, 0) != scores.at(1, 0));
+}

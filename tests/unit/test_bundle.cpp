@@ -62,6 +62,25 @@ TEST_CASE("broken bundles are model errors", "[bundle]") {
   CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ModelError);  // no config.json
   dir.write("config.json", "{not json");
   CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ModelError);
+}
+
+TEST_CASE("an unsupported stored activation fails only when nothing overrides it", "[bundle]") {
+  TempDir dir;
   dir.write("config.json", R"({"sentence_transformers":{"activation_fn":"torch.nn.Tanh"}})");
-  CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ModelError);
+  CHECK(load_bundle_config(dir.path()).activation == Activation::automatic);
+  dir.write("crossrank.json", R"({"activation":"identity"})");
+  CHECK(load_bundle_config(dir.path()).activation == Activation::identity);
+}
+
+TEST_CASE("crossrank.json: auto keeps the stored activation, model_type moves the limit", "[bundle]") {
+  TempDir dir;
+  dir.write("config.json", R"({"model_type":"bert","max_position_embeddings":514,
+      "sentence_transformers":{"activation_fn":"torch.nn.modules.linear.Identity"}})");
+  dir.write("crossrank.json", R"({"activation":"auto","model_type":"roberta"})");
+  const auto b = load_bundle_config(dir.path());
+  CHECK(b.activation == Activation::identity);
+  CHECK(b.model_type == "roberta");
+  CHECK(b.position_limit == 512);
+  dir.write("crossrank.json", "{oops");
+  CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ConfigError);
 }

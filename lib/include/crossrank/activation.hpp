@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,8 +14,8 @@ enum class Activation { automatic, sigmoid, softmax, identity };
 // "auto|sigmoid|softmax|identity"; throws ConfigError otherwise.
 Activation parse_activation(std::string_view name);
 // A torch class name as sentence-transformers stores it ("torch.nn.modules.linear.Identity");
-// throws ModelError for one crossrank does not implement.
-Activation activation_from_torch_class(std::string_view class_name);
+// nullopt for one crossrank does not implement.
+std::optional<Activation> activation_from_torch_class(std::string_view class_name);
 std::string to_string(Activation activation);
 
 // Applies a resolved (not automatic) activation to one row of logits in place.

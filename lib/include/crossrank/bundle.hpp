@@ -21,7 +21,8 @@ struct BundleConfig {
   std::vector<std::string> labels;   // id2label, by id
   size_t position_limit = 512;       // the most tokens the model's positions allow
   size_t max_length = 512;           // default truncation length: min(512, every limit)
-  Activation activation = Activation::sigmoid;  // resolved, never automatic
+  // Resolved; automatic only when config.json names one crossrank does not implement.
+  Activation activation = Activation::sigmoid;
   std::string activation_source;     // where the activation came from
   std::vector<std::string> input_names;  // crossrank.json "inputs"; empty: from the model
   int64_t pad_token_id = 0;

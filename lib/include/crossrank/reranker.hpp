@@ -29,6 +29,7 @@ struct ScoringOptions {
 // Counters for logs and benchmarks.
 struct ScoringStats {
   size_t pairs = 0;
+  size_t duplicates = 0;  // pairs whose identical encoding was already scored
   size_t batches = 0;
   size_t real_tokens = 0;
   size_t padded_tokens = 0;  // rows x longest, summed over batches
@@ -37,8 +38,8 @@ struct ScoringStats {
 };
 
 // Scores (query, document) pairs with one model bundle: tokenization, length-sorted
-// token-budget batching across all pairs given, the model, the activation, and scores
-// scattered back to input order. Not thread-safe.
+// token-budget batching across all pairs given (identical pairs once), the model, the
+// activation, and scores scattered back to input order. Not thread-safe.
 class Reranker {
  public:
   Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokenizer,
