@@ -30,9 +30,8 @@ size_t resolve_max_length(const BundleConfig& bundle, size_t requested) {
 Activation resolve_activation(const BundleConfig& bundle, Activation requested) {
   if (requested != Activation::automatic) return requested;
   if (bundle.activation == Activation::automatic) {
-    throw ModelError("the model's " + bundle.activation_source +
-                     " activation is not supported; choose one with --activation or "
-                     "crossrank.json \"activation\"");
+    throw ModelError("unsupported activation in " + bundle.activation_source +
+                     "; choose one with --activation or crossrank.json \"activation\"");
   }
   return bundle.activation;
 }
