@@ -34,13 +34,13 @@ std::string slurp(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Runs `crossrank ARGS < input` through the shell.
-Result run(const std::string& args, const std::string& input = "") {
+// Runs `ENV crossrank ARGS < input` through the shell.
+Result run(const std::string& args, const std::string& input = "", const std::string& env = "") {
   static crossrank::test::TempDir dir;
   const auto in = dir.write("stdin", input);
   const auto out = dir.path() / "stdout";
   const auto err = dir.path() / "stderr";
-  const std::string cmd = std::string(CROSSRANK_BINARY) + " " + args + " < " + in.string() + " > " +
+  const std::string cmd = env + " " + std::string(CROSSRANK_BINARY) + " " + args + " < " + in.string() + " > " +
                           out.string() + " 2> " + err.string();
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
@@ -232,4 +232,17 @@ TEST_CASE("info describes the bundle and runtime", "[cli]") {
   CHECK(info["activation"] == "sigmoid");
   CHECK(info["libtorch"].get<std::string>().rfind("1.", 0) == 0);
   CHECK(info.contains("blas"));
+}
+
+TEST_CASE("the netlib reference BLAS is detected and warned about", "[cli]") {
+  const std::string netlib = "/usr/lib/x86_64-linux-gnu/blas";
+  if (!std::filesystem::exists(netlib + "/libblas.so.3")) {
+    WARN("netlib reference BLAS not installed: nothing to check");
+    return;
+  }
+  const Result r = run("info --json " + kModel, "", "LD_LIBRARY_PATH=" + netlib);
+  REQUIRE(r.code == 0);
+  CHECK(json::parse(r.out)["reference_blas"] == true);
+  CHECK_THAT(r.err, Catch::Contains("netlib reference BLAS"));
+  CHECK(json::parse(run("info --json " + kModel).out)["reference_blas"] == false);
 }

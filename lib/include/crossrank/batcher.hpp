@@ -9,7 +9,7 @@
 namespace crossrank {
 
 struct BatchingOptions {
-  size_t batch_tokens = 4096;   // padded tokens per batch: rows x longest row
+  size_t batch_tokens = 1024;   // padded tokens per batch: rows x longest row (CPU sweep: scripts/bench.sh)
   size_t max_batch_size = 128;  // rows per batch
 };
 
