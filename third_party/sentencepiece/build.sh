@@ -13,10 +13,13 @@ if [[ -f "$prefix/lib/libsentencepiece.a" && -f "$prefix/include/sentencepiece_p
 fi
 work="$here/work"
 rm -rf "$work" && mkdir -p "$work"
+log="$work/build.log"
+# Compiler warnings of a third-party build are noise here; the log is shown on failure.
+trap 'echo "sentencepiece: build failed; last lines of $log:" >&2; tail -30 "$log" >&2' ERR
 cd "$work"
-apt-get source --download-only sentencepiece >/dev/null
+apt-get source --download-only sentencepiece >>"$log" 2>&1
 dsc=$(ls sentencepiece_*.dsc | head -1)
-dpkg-source -x "$dsc" src >/dev/null
+dpkg-source -x "$dsc" src >>"$log" 2>&1
 cd src
 # Debian disables the static library; we need exactly that one.
 patch -R -p1 --quiet < debian/patches/disable-static-library.patch
@@ -25,7 +28,7 @@ sed -i 's|"third_party/protobuf-lite/google/protobuf/message_lite.h"|<google/pro
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
   -DSPM_ENABLE_SHARED=OFF -DSPM_USE_BUILTIN_PROTOBUF=OFF -DSPM_ENABLE_TCMALLOC=OFF \
-  -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
-cmake --build build -j"${JOBS:-2}" >/dev/null
-cmake --install build >/dev/null
+  -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib >>"$log" 2>&1
+cmake --build build -j"${JOBS:-2}" >>"$log" 2>&1
+cmake --install build >>"$log" 2>&1
 echo "sentencepiece: installed into $prefix" >&2
