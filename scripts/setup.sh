@@ -39,7 +39,8 @@ if ((${#missing[@]})); then
 fi
 
 # sentencepiece is built from Debian's source package (third_party/sentencepiece/build.sh).
-if [[ ! -f third_party/sentencepiece/install/lib/libsentencepiece.a ]]; then
+spm=third_party/sentencepiece/install
+if [[ ! -f $spm/lib/libsentencepiece.a || ! -f $spm/include/sentencepiece_processor.h ]]; then
   src_list=/etc/apt/sources.list.d/crossrank-deb-src.sources
   if ! grep -rqs "deb-src" /etc/apt/sources.list /etc/apt/sources.list.d/; then
     say "enabling Debian source packages ($src_list)"

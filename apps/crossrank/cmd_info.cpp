@@ -1,7 +1,6 @@
 #include <iostream>
 
 #include "common.hpp"
-#include "crossrank/logging.hpp"
 #include "crossrank/requests.hpp"
 
 namespace crossrank::cli {
@@ -27,7 +26,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["num_labels"] = b.num_labels;
   info["labels"] = b.labels;
   info["activation"] = to_string(reranker.activation());
-  info["activation_source"] = o.activation == "auto" ? b.activation_source : "--activation";
+  info["activation_source"] = reranker.activation_source();
   info["device"] = reranker.model().device();
   info["threads"] = rt.threads;
   info["parallel_backend"] = rt.parallel_backend;
@@ -55,8 +54,6 @@ void add_info_command(CLI::App& app) {
   auto as_json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("info", "Describe a model bundle and the runtime");
   add_model_options(*cmd, *o);
-  cmd->add_option("--activation", o->activation, "auto | sigmoid | softmax | identity")
-      ->capture_default_str();
   cmd->add_flag("--json", *as_json, "Print one JSON object instead of key: value lines");
   cmd->callback([o, as_json] { print_info(*o, *as_json); });
 }

@@ -24,42 +24,40 @@ const CLI::Validator kAtLeastOne(
 
 void add_model_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-m,--model", o.model_dir, "Model bundle directory (docs/models.md)")->required();
-  cmd.add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
-  cmd.add_option("--threads", o.threads, "Intra-op threads for the model (0: one per core)")
+  cmd.add_option("--device", o.scoring.model.device, "auto | cpu | cuda | cuda:N")
       ->capture_default_str();
-  cmd.add_option("--max-length", o.max_length,
+  cmd.add_option("--threads", o.scoring.model.threads,
+                 "Intra-op threads for the model (0: one per core)")
+      ->capture_default_str();
+  cmd.add_option("--max-length", o.scoring.max_length,
                  "Truncate pairs to this many tokens (0: min(512, model limit))")
+      ->capture_default_str();
+  cmd.add_option("--activation", o.activation, "auto | sigmoid | softmax | identity")
       ->capture_default_str();
 }
 
 void add_io_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-i,--input", o.input, "Input JSONL file, - for stdin")->capture_default_str();
   cmd.add_option("-o,--output", o.output, "Output JSONL file, - for stdout")->capture_default_str();
-  cmd.add_option("--batch-tokens", o.batch_tokens,
+  cmd.add_option("--batch-tokens", o.scoring.batching.batch_tokens,
                  "Padded tokens per model batch (rows x longest row)")
       ->capture_default_str()->check(kAtLeastOne);
-  cmd.add_option("--max-batch-size", o.max_batch_size, "Rows per model batch")
+  cmd.add_option("--max-batch-size", o.scoring.batching.max_batch_size, "Rows per model batch")
       ->capture_default_str()->check(kAtLeastOne);
   cmd.add_option("--window", o.run.window_pairs,
                  "Pairs read ahead and batched together (bounds memory)")
       ->capture_default_str()->check(kAtLeastOne);
-  cmd.add_option("--activation", o.activation, "auto | sigmoid | softmax | identity")
-      ->capture_default_str();
-  cmd.add_flag("--skip-invalid", o.run.skip_invalid,
-               "Report bad lines on stderr and go on (exit 0) instead of stopping");
+  CLI::Option* skip = cmd.add_flag("--skip-invalid", o.run.skip_invalid,
+                                   "Report bad lines on stderr and go on (exit 0) instead of stopping");
   cmd.add_option("--rejects", o.run.rejects_path,
-                 "With --skip-invalid: copy bad lines verbatim to this file");
+                 "With --skip-invalid: copy bad lines verbatim to this file")
+      ->needs(skip);
 }
 
 Reranker load_reranker(const CommonOptions& o) {
-  ScoringOptions s;
-  s.device = o.device;
-  s.threads = o.threads;
-  s.max_length = o.max_length;
-  s.activation = parse_activation(o.activation);
-  s.batching.batch_tokens = o.batch_tokens;
-  s.batching.max_batch_size = o.max_batch_size;
-  Reranker reranker = Reranker::load(o.model_dir, s);
+  ScoringOptions scoring = o.scoring;
+  scoring.activation = parse_activation(o.activation);
+  Reranker reranker = Reranker::load(o.model_dir, scoring);
   const RuntimeInfo runtime = runtime_info();
   if (runtime.reference_blas && reranker.model().device() == "cpu") {
     log::warn("libtorch is using the netlib reference BLAS (" + runtime.blas +

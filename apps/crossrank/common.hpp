@@ -14,12 +14,8 @@ struct CommonOptions {
   std::string model_dir;
   std::string input = "-";
   std::string output = "-";
-  std::string device = "auto";
-  int threads = 0;
-  size_t max_length = 0;
-  size_t batch_tokens = BatchingOptions{}.batch_tokens;
-  size_t max_batch_size = BatchingOptions{}.max_batch_size;
-  std::string activation = "auto";
+  std::string activation = "auto";  // parsed into scoring.activation when loading
+  ScoringOptions scoring;
   RunOptions run;
 };
 

@@ -14,16 +14,14 @@ std::vector<std::vector<size_t>> plan_batches(const std::vector<size_t>& lengths
   const size_t max_rows = std::max<size_t>(1, options.max_batch_size);
   std::vector<std::vector<size_t>> batches;
   std::vector<size_t> current;
-  size_t longest = 0;
   for (size_t index : order) {
     // Longest first: the first row of a batch fixes its padded width.
-    const size_t width = current.empty() ? lengths[index] : longest;
     if (!current.empty() &&
-        (current.size() + 1 > max_rows || (current.size() + 1) * width > options.batch_tokens)) {
+        (current.size() == max_rows ||
+         (current.size() + 1) * lengths[current.front()] > options.batch_tokens)) {
       batches.push_back(std::move(current));
       current.clear();
     }
-    if (current.empty()) longest = lengths[index];
     current.push_back(index);
   }
   if (!current.empty()) batches.push_back(std::move(current));

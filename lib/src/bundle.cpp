@@ -30,8 +30,12 @@ void read_labels(const json& config, const fs::path& file, BundleConfig& b) {
       }
     }
   }
-  b.num_labels = json_value<size_t>(config, "num_labels", by_id.empty() ? 1 : by_id.size(), file);
-  if (b.num_labels == 0) throw ModelError(file.string() + ": num_labels is 0");
+  const auto declared = json_value<int64_t>(config, "num_labels",
+                                            by_id.empty() ? 1 : static_cast<int64_t>(by_id.size()), file);
+  if (declared < 1 || declared > 100000) {
+    throw ModelError(file.string() + ": num_labels " + std::to_string(declared) + " is not plausible");
+  }
+  b.num_labels = static_cast<size_t>(declared);
   for (size_t i = 0; i < b.num_labels; ++i) {
     auto it = by_id.find(i);
     b.labels.push_back(it != by_id.end() ? it->second : "LABEL_" + std::to_string(i));
@@ -98,6 +102,14 @@ Overrides read_overrides(const fs::path& file) {
 
 }  // namespace
 
+size_t check_max_length(size_t value, size_t position_limit, const std::string& source) {
+  if (value > position_limit) {
+    throw ConfigError(source + " " + std::to_string(value) + " exceeds the model's " +
+                      std::to_string(position_limit) + " positions");
+  }
+  return value;
+}
+
 BundleConfig load_bundle_config(const fs::path& dir) {
   if (!fs::is_directory(dir)) {
     throw ModelError("model bundle " + dir.string() + " is not a directory (see docs/models.md)");
@@ -115,7 +127,7 @@ BundleConfig load_bundle_config(const fs::path& dir) {
   b.model_type = overrides.model_type.value_or(
       json_value<std::string>(config, "model_type", "", config_file));
   if (config.contains("architectures") && config["architectures"].is_array() &&
-      !config["architectures"].empty()) {
+      !config["architectures"].empty() && config["architectures"][0].is_string()) {
     b.architecture = config["architectures"][0].get<std::string>();
   }
   read_labels(config, config_file, b);
@@ -133,11 +145,10 @@ BundleConfig load_bundle_config(const fs::path& dir) {
     const double tok_limit = json_value<double>(tok, "model_max_length", 1e30, tok_config_file);
     if (tok_limit >= 1 && tok_limit < 1e6) max_length = std::min(max_length, static_cast<size_t>(tok_limit));
   }
-  b.max_length = overrides.max_length.value_or(max_length);
-  if (b.max_length > b.position_limit) {
-    throw ConfigError(overrides_file.string() + ": max_length " + std::to_string(b.max_length) +
-                      " exceeds the model's " + std::to_string(b.position_limit) + " positions");
-  }
+  b.max_length = overrides.max_length
+                     ? check_max_length(*overrides.max_length, b.position_limit,
+                                        overrides_file.string() + ": max_length")
+                     : max_length;
 
   const auto stored = stored_activation(config);
   if (overrides.activation) {

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crossrank/error.hpp"
+
 namespace crossrank {
 
 // Reads a JSON file of a model bundle; any failure is a ModelError naming the file.
@@ -18,8 +20,16 @@ std::vector<std::string> read_lines(const std::filesystem::path& path);
 // key of another type is a ModelError naming the file and key.
 template <typename T>
 T json_value(const nlohmann::json& j, const char* key, T fallback,
-             const std::filesystem::path& file);
+             const std::filesystem::path& file) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  try {
+    return it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw ModelError(file.string() + ": \"" + key + "\" has the wrong type (" +
+                     std::string(it->type_name()) + ")");
+  }
+}
 
 }  // namespace crossrank
-
-#include "json_file.ipp"

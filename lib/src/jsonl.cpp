@@ -30,19 +30,25 @@ bool LineReader::next(std::string& line) {
 }
 
 LineWriter::LineWriter(const std::string& path)
-    : out_(path == "-" ? stdout : std::fopen(path.c_str(), "wb")),
-      owned_(path != "-"),
-      name_(path == "-" ? "<stdout>" : path) {
-  if (!out_) throw IoError("cannot open output " + path + ": " + std::strerror(errno));
+    : path_(path), name_(path == "-" ? "<stdout>" : path) {
+  if (path == "-") {
+    out_ = stdout;
+    return;
+  }
+  // Fail now if the file cannot be written, without truncating it yet.
+  FILE* probe = std::fopen(path.c_str(), "ab");
+  if (!probe) throw IoError("cannot open output " + path + ": " + std::strerror(errno));
+  std::fclose(probe);
 }
 
 LineWriter::~LineWriter() {
   try {
-    flush();
+    // Unwinding from an error before any output must not truncate the file.
+    if (out_ || !buffer_.empty()) flush();
   } catch (const Error&) {
     // Destructors must not throw; callers that care call flush() themselves.
   }
-  if (owned_) std::fclose(out_);
+  if (out_ && out_ != stdout) std::fclose(out_);
 }
 
 void LineWriter::write_line(const std::string& line) {
@@ -52,6 +58,10 @@ void LineWriter::write_line(const std::string& line) {
 }
 
 void LineWriter::flush() {
+  if (!out_) {
+    out_ = std::fopen(path_.c_str(), "wb");
+    if (!out_) throw IoError("cannot open output " + path_ + ": " + std::strerror(errno));
+  }
   if (!buffer_.empty()) {
     const size_t written = std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
     const bool complete = written == buffer_.size();

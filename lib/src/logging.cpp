@@ -42,6 +42,5 @@ void set_level(Level level) {
 void debug(const std::string& message) { logger().debug(message); }
 void info(const std::string& message) { logger().info(message); }
 void warn(const std::string& message) { logger().warn(message); }
-void error(const std::string& message) { logger().error(message); }
 
 }  // namespace crossrank::log

@@ -1,7 +1,6 @@
 #include "crossrank/reranker.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 #include <unordered_map>
 
@@ -10,63 +9,34 @@
 
 namespace crossrank {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-size_t resolve_max_length(const BundleConfig& bundle, size_t requested) {
-  if (requested == 0) return bundle.max_length;
-  if (requested > bundle.position_limit) {
-    throw ConfigError("--max-length " + std::to_string(requested) + " exceeds the model's " +
-                      std::to_string(bundle.position_limit) + " positions");
-  }
-  return requested;
-}
-
-Activation resolve_activation(const BundleConfig& bundle, Activation requested) {
-  if (requested != Activation::automatic) return requested;
-  if (bundle.activation == Activation::automatic) {
-    throw ModelError("unsupported activation in " + bundle.activation_source +
-                     "; choose one with --activation or crossrank.json \"activation\"");
-  }
-  return bundle.activation;
-}
-
-}  // namespace
-
 Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokenizer,
                    std::unique_ptr<Model> model, const ScoringOptions& options)
     : bundle_(std::move(bundle)),
-      encoder_(std::move(tokenizer), resolve_max_length(bundle_, options.max_length)),
+      encoder_(std::move(tokenizer),
+               options.max_length == 0
+                   ? bundle_.max_length
+                   : check_max_length(options.max_length, bundle_.position_limit, "--max-length")),
       model_(std::move(model)),
-      activation_(resolve_activation(bundle_, options.activation)),
+      activation_(options.activation == Activation::automatic ? bundle_.activation
+                                                              : options.activation),
+      activation_source_(options.activation == Activation::automatic ? bundle_.activation_source
+                                                                     : "--activation"),
       batching_(options.batching) {}
 
 Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOptions& options) {
   BundleConfig bundle = load_bundle_config(bundle_dir);
   std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bundle_dir);
-  ModelOptions model_options;
-  model_options.device = options.device;
-  model_options.threads = options.threads;
+  ModelOptions model_options = options.model;
   model_options.input_names = bundle.input_names;
   auto model = load_torchscript_model(bundle.model_file, model_options);
   return Reranker(std::move(bundle), std::move(tokenizer), std::move(model), options);
 }
 
-Logits Reranker::score(const std::vector<TextPair>& pairs) {
-  const auto start = Clock::now();
-  std::vector<EncodedPair> encoded;
-  encoded.reserve(pairs.size());
-  for (const auto& p : pairs) encoded.push_back(encode(p));
-  stats_.tokenize_seconds += seconds_since(start);
-  return score(encoded);
-}
-
 Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
+  if (activation_ == Activation::automatic) {
+    throw ModelError("unsupported activation in " + activation_source_ +
+                     "; choose one with --activation or crossrank.json \"activation\"");
+  }
   Logits scores;
   scores.rows = pairs.size();
   scores.labels = bundle_.num_labels;
@@ -94,9 +64,7 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
     std::vector<size_t> indices(batch_rows.size());
     for (size_t r = 0; r < batch_rows.size(); ++r) indices[r] = unique[batch_rows[r]];
     const Batch batch = make_batch(pairs, indices, bundle_.pad_token_id);
-    const auto start = Clock::now();
     const Logits logits = model_->forward(batch);
-    stats_.model_seconds += seconds_since(start);
     if (logits.labels != scores.labels) {
       throw ModelError("the model returns " + std::to_string(logits.labels) +
                        " logits per pair but config.json declares " +
@@ -109,7 +77,6 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
       stats_.real_tokens += lengths[batch_rows[r]];
     }
     stats_.padded_tokens += batch.rows * batch.cols;
-    ++stats_.batches;
   }
   for (size_t i = 0; i < pairs.size(); ++i) {
     std::copy_n(&unique_scores[source[i] * scores.labels], scores.labels, &scores.values[i * scores.labels]);

@@ -22,17 +22,20 @@ bool is_blank(const std::string& line) {
 // Bad lines under --skip-invalid: reported on stderr, copied verbatim to --rejects.
 class Rejects {
  public:
-  explicit Rejects(const std::string& path) {
+  explicit Rejects(const std::string& path) : path_(path) {
     if (path.empty()) return;
     file_.open(path, std::ios::binary);
     if (!file_) throw IoError("cannot open rejects file " + path);
   }
   void add(size_t line_number, const std::string& line, const std::string& error) {
     log::warn("line " + std::to_string(line_number) + ": " + error + " (skipped)");
-    if (file_.is_open()) file_ << line << '\n';
+    if (!file_.is_open()) return;
+    file_ << line << '\n';
+    if (!file_.flush()) throw IoError("cannot write rejects file " + path_);
   }
 
  private:
+  std::string path_;
   std::ofstream file_;
 };
 
@@ -98,7 +101,6 @@ RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const 
 
   std::string line;
   while (in.next(line)) {
-    ++summary.lines;
     if (is_blank(line)) continue;
     const size_t first = pairs.size();
     try {
@@ -120,10 +122,12 @@ RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const 
   return summary;
 }
 
-void require_finite(const float* scores, size_t labels, const std::string& what) {
+// what() names the pair; it is only built for the error.
+template <typename What>
+void require_finite(const float* scores, size_t labels, What what) {
   for (size_t i = 0; i < labels; ++i) {
     if (!std::isfinite(scores[i])) {
-      throw ModelError(what + ": the model returned a non-finite score (" +
+      throw ModelError(what() + ": the model returned a non-finite score (" +
                        std::to_string(scores[i]) + ")");
     }
   }
@@ -145,16 +149,21 @@ RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const
                       " labels; choose the one to rank by with --label");
   }
   OverwriteWarning overwrite("results");
+  const PairEncoder& encoder = reranker.encoder();
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
     RerankRequest r = parse_rerank_request(line);
-    for (const auto& doc : r.docs) pairs.push_back(reranker.encode({r.query, doc.text}));
+    const Tokenizer& tokenizer = encoder.tokenizer();
+    const std::vector<int32_t> query = tokenizer.encode(r.query);  // once per line
+    for (const auto& doc : r.docs) {
+      pairs.push_back(encoder.assemble(query, tokenizer.encode(doc.text)));
+    }
     return r;
   };
   auto emit = [&](RerankRequest& r, const EncodedPair*, const float* scores, size_t count) {
     std::vector<float> chosen(count);
     for (size_t i = 0; i < count; ++i) {
       const float* row = scores + i * labels;
-      require_finite(row, labels, "document " + r.docs[i].id.dump());
+      require_finite(row, labels, [&] { return "document " + r.docs[i].id.dump(); });
       chosen[i] = row[label];
     }
     overwrite.check(r.record);
@@ -168,11 +177,11 @@ RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const 
   OverwriteWarning overwrite(labels == 1 ? "score" : "scores");
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
     PairRequest p = parse_pair_request(line);
-    pairs.push_back(reranker.encode({p.first, p.second}));
+    pairs.push_back(reranker.encode(p.first, p.second));
     return p;
   };
   auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
-    require_finite(scores, labels, "pair");
+    require_finite(scores, labels, [] { return std::string("pair"); });
     overwrite.check(p.record);
     return format_score(p, scores, labels);
   };
@@ -185,7 +194,7 @@ RunSummary run_tokenize(const Reranker& reranker, LineReader& in, LineWriter& ou
   const bool with_types = std::find(inputs.begin(), inputs.end(), "token_type_ids") != inputs.end();
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
     PairRequest p = parse_pair_request(line);
-    pairs.push_back(reranker.encode({p.first, p.second}));
+    pairs.push_back(reranker.encode(p.first, p.second));
     return p;
   };
   auto emit = [&](PairRequest&, const EncodedPair* pairs, const float*, size_t) {

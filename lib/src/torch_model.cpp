@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "crossrank/error.hpp"
-#include "crossrank/logging.hpp"
 #include "crossrank/model.hpp"
 
 namespace crossrank {
@@ -42,6 +41,25 @@ torch::Device pick_device(const std::string& name) {
   throw ConfigError("--device " + name + ": expected auto, cpu, cuda or cuda:N");
 }
 
+// libtorch throws c10::Error, torch::jit::ErrorReport (unknown ops while loading) and plain
+// std::runtime_error (from the interpreter, with a TorchScript traceback): keep the line
+// that says what went wrong.
+std::string torch_message(const std::exception& e) {
+  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) {
+    const std::string what = c10->what_without_backtrace();
+    return what.substr(0, what.find('\n'));
+  }
+  const std::string what = e.what();
+  const auto runtime = what.rfind("RuntimeError: ");
+  if (runtime != std::string::npos) {
+    const std::string tail = what.substr(runtime + 14);
+    return tail.substr(0, tail.find('\n'));
+  }
+  const auto start = what.find_first_not_of("\n ");
+  if (start == std::string::npos) return "unknown error";
+  return what.substr(start, what.find('\n', start) - start);
+}
+
 // A hint for files that are not TorchScript archives (zip) at all.
 std::string archive_note(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -73,9 +91,9 @@ class TorchScriptModel final : public Model {
     torch::jit::IValue out;
     try {
       out = module_.forward(std::move(args));
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) {
       throw ModelError("model forward() failed on a batch of " + std::to_string(batch.rows) +
-                       "x" + std::to_string(batch.cols) + ": " + e.what_without_backtrace());
+                       "x" + std::to_string(batch.cols) + ": " + torch_message(e));
     }
     return to_logits(out, batch.rows);
   }
@@ -148,8 +166,7 @@ std::vector<std::string> schema_inputs(const torch::jit::Module& module, const f
                        "(name them in crossrank.json \"inputs\" if the trace lost the names)");
     }
   }
-  if (names.front() != "input_ids" &&
-      std::find(names.begin(), names.end(), "input_ids") == names.end()) {
+  if (std::find(names.begin(), names.end(), "input_ids") == names.end()) {
     throw ModelError(file.string() + ": forward() does not take input_ids");
   }
   return names;
@@ -159,22 +176,23 @@ std::vector<std::string> schema_inputs(const torch::jit::Module& module, const f
 
 std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelOptions& options) {
   if (!fs::exists(file)) throw ModelError("model file not found: " + file.string());
-  // Debian's libtorch starts with one intra-op thread; default to one per core.
+  if (options.threads < 0) throw ConfigError("--threads must be 0 (one per core) or more");
+  // Debian's libtorch starts with one intra-op thread; default to one per core. The
+  // setting is process-wide, as libtorch's thread pool is.
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   at::set_num_threads(options.threads > 0 ? options.threads : static_cast<int>(cores));
   const torch::Device device = pick_device(options.device);
   torch::jit::Module module;
   try {
     module = torch::jit::load(file.string(), device);
-  } catch (const c10::Error& e) {
-    std::string what = e.what_without_backtrace();
+  } catch (const std::exception& e) {
+    const std::string what = torch_message(e);
     std::string hint = archive_note(file);
     if (what.find("version") != std::string::npos || what.find("Unknown builtin op") != std::string::npos) {
       hint += " (it may have been traced by a newer torch than this libtorch " TORCH_VERSION
               "; trace with a matching torch and eager attention, see docs/models.md)";
     }
-    throw ModelError("cannot load TorchScript model " + file.string() + hint + ": " +
-                     what.substr(0, what.find('\n')));
+    throw ModelError("cannot load TorchScript model " + file.string() + hint + ": " + what);
   }
   module.eval();
   auto inputs = schema_inputs(module, file, options.input_names);

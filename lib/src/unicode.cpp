@@ -73,13 +73,6 @@ void append_utf8(char32_t c, std::string& out) {
   }
 }
 
-std::string encode_utf8(std::u32string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char32_t c : text) append_utf8(c, out);
-  return out;
-}
-
 bool is_whitespace(char32_t c) {
   switch (c) {
     case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0:

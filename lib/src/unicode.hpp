@@ -10,7 +10,6 @@ namespace crossrank::unicode {
 // overlong form, surrogate or value above U+10FFFF.
 std::u32string decode_utf8(std::string_view text);
 void append_utf8(char32_t c, std::string& out);
-std::string encode_utf8(std::u32string_view text);
 
 // Rust's char::is_whitespace (the White_Space property), which HF tokenizers uses.
 bool is_whitespace(char32_t c);

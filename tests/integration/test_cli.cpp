@@ -246,3 +246,91 @@ TEST_CASE("the netlib reference BLAS is detected and warned about", "[cli]") {
   CHECK_THAT(r.err, Catch::Contains("netlib reference BLAS"));
   CHECK(json::parse(run("info --json " + kModel).out)["reference_blas"] == false);
 }
+
+namespace {
+
+// A copy of the tiny-bert bundle in dir, with files replaced or added.
+std::string bundle_with(const crossrank::test::TempDir& dir,
+                        const std::vector<std::pair<std::string, std::string>>& files,
+                        bool with_tokenizer_json = true) {
+  const auto src = data_dir() / "models" / "tiny-bert";
+  for (const char* name : {"model.pt", "config.json", "vocab.txt", "tokenizer_config.json"}) {
+    std::filesystem::copy_file(src / name, dir.path() / name);
+  }
+  if (with_tokenizer_json) std::filesystem::copy_file(src / "tokenizer.json", dir.path() / "tokenizer.json");
+  for (const auto& [name, content] : files) dir.write(name, content);
+  return "-m " + dir.path().string() + " ";
+}
+
+}  // namespace
+
+TEST_CASE("a model that fails inside forward() is a model error naming the batch", "[cli]") {
+  crossrank::test::TempDir dir;
+  // A vocabulary larger than the model's embedding matrix: the new token's id is out of range.
+  std::string vocab = slurp(data_dir() / "models" / "tiny-bert" / "vocab.txt");
+  for (int i = 0; i < 100; ++i) vocab += "zzextra" + std::to_string(i) + "\n";
+  const std::string model = bundle_with(dir, {{"vocab.txt", vocab}}, false);
+  CHECK(run("score " + model, "[\"a\",\"b\"]\n").code == 0);
+  const Result r = run("score " + model, "[\"zzextra99\",\"b\"]\n");
+  CHECK(r.code == 4);
+  CHECK_THAT(r.err, Catch::Contains("forward() failed on a batch of 1x"));
+  CHECK(r.err.find("Traceback") == std::string::npos);
+}
+
+TEST_CASE("a configuration error leaves an existing -o file untouched", "[cli]") {
+  crossrank::test::TempDir dir;
+  const auto out = dir.write("out.jsonl", "keep\n");
+  const std::string model = "-m " + (data_dir() / "models" / "variants" / "three-label").string() + " ";
+  CHECK(run("rerank " + model + "-o " + out.string(), R"({"query":"a","docs":["b"]})").code == 2);
+  CHECK(slurp(out) == "keep\n");
+}
+
+TEST_CASE("an unsupported stored activation blocks scoring only", "[cli]") {
+  crossrank::test::TempDir dir;
+  const std::string model = bundle_with(
+      dir, {{"config.json", R"({"model_type":"bert","max_position_embeddings":512,
+             "sentence_transformers":{"activation_fn":"torch.nn.modules.activation.Tanh"}})"}});
+  CHECK(run("info " + model).code == 0);
+  CHECK(run("tokenize " + model, "[\"a\",\"b\"]\n").code == 0);
+  const Result s = run("score " + model, "[\"a\",\"b\"]\n");
+  CHECK(s.code == 4);
+  CHECK_THAT(s.err, Catch::Contains("Tanh") && Catch::Contains("--activation"));
+  CHECK(run("score --activation sigmoid " + model, "[\"a\",\"b\"]\n").code == 0);
+}
+
+TEST_CASE("malformed bundle files are model errors, not internal ones", "[cli]") {
+  const std::vector<std::pair<std::string, std::string>> broken[] = {
+      {{"tokenizer_config.json", R"({"do_lower_case":true,"added_tokens_decoder":{"x":{"content":"[X]"}}})"}},
+      {{"config.json", R"({"model_type":"bert","num_labels":-1})"}},
+      {{"config.json", R"({"model_type":"bert","architectures":[1]})"}},
+  };
+  for (const auto& files : broken) {
+    crossrank::test::TempDir dir;
+    INFO(files[0].second);
+    const Result r = run("info " + bundle_with(dir, files, false));
+    CHECK((r.code == 4 || r.code == 0));
+    CHECK(r.err.find("internal") == std::string::npos);
+  }
+  crossrank::test::TempDir dir;
+  const Result r = run("info " + bundle_with(dir, {{"config.json", R"({"num_labels":-1})"}}, false));
+  CHECK(r.code == 4);
+  CHECK_THAT(r.err, Catch::Contains("num_labels"));
+}
+
+TEST_CASE("a pair template naming no token is caught at load", "[cli]") {
+  crossrank::test::TempDir dir;
+  std::string tok = slurp(data_dir() / "models" / "tiny-bert" / "tokenizer.json");
+  const std::string from = R"("[SEP]":{"id":"[SEP]","ids":[102])";
+  const auto at = tok.find(from);
+  REQUIRE(at != std::string::npos);
+  tok.replace(at, from.size(), R"("[SEP]":{"id":"[SEP]","ids":[999999])");
+  const Result r = run("info " + bundle_with(dir, {{"tokenizer.json", tok}}));
+  CHECK(r.code == 4);
+  CHECK_THAT(r.err, Catch::Contains("999999"));
+}
+
+TEST_CASE("a rejects file that cannot be written is an I/O error", "[cli]") {
+  if (!std::filesystem::exists("/dev/full")) return;
+  const Result r = run("score " + kModel + "--skip-invalid --rejects /dev/full", "{bad\n");
+  CHECK(r.code == 5);
+}

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "crossrank/batcher.hpp"
 #include "crossrank/error.hpp"
 #include "crossrank/model.hpp"
 #include "crossrank/reranker.hpp"
@@ -19,20 +20,15 @@ namespace {
 
 fs::path tiny_bert() { return data_dir() / "models" / "tiny-bert"; }
 
-crossrank::Batch batch_of(const std::vector<std::vector<int64_t>>& rows) {
-  crossrank::Batch b;
-  b.rows = rows.size();
-  for (const auto& r : rows) b.cols = std::max(b.cols, r.size());
-  b.input_ids.assign(b.rows * b.cols, 0);
-  b.attention_mask.assign(b.rows * b.cols, 0);
-  b.token_type_ids.assign(b.rows * b.cols, 0);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t j = 0; j < rows[i].size(); ++j) {
-      b.input_ids[i * b.cols + j] = rows[i][j];
-      b.attention_mask[i * b.cols + j] = 1;
-    }
+// Unpadded rows with all-zero type ids, padded by the library's own make_batch.
+crossrank::Batch batch_of(const std::vector<std::vector<int32_t>>& rows) {
+  std::vector<crossrank::EncodedPair> pairs;
+  std::vector<size_t> indices;
+  for (const auto& r : rows) {
+    indices.push_back(pairs.size());
+    pairs.push_back({r, std::vector<int32_t>(r.size(), 0), false});
   }
-  return b;
+  return crossrank::make_batch(pairs, indices, 0);
 }
 
 }  // namespace
@@ -46,18 +42,18 @@ TEST_CASE("tiny BERT scores equal Python eager to 1e-5, alone and batched", "[mo
   size_t checked = 0;
   for (const auto& [max_length, goldens] : by_length) {
     crossrank::ScoringOptions options;
-    options.device = "cpu";
+    options.model.device = "cpu";
     options.max_length = max_length;
     auto reranker = crossrank::Reranker::load(tiny_bert(), options);
-    std::vector<crossrank::TextPair> pairs;
+    std::vector<crossrank::EncodedPair> pairs;
     for (const auto& g : goldens) {
-      pairs.push_back({g["text_a"].get_ref<const std::string&>(), g["text_b"].get_ref<const std::string&>()});
+      pairs.push_back(reranker.encode(g["text_a"].get<std::string>(), g["text_b"].get<std::string>()));
     }
     const auto batched = reranker.score(pairs);
     for (size_t i = 0; i < goldens.size(); ++i) {
       INFO("pair " << goldens[i]["text_a"] << " / " << goldens[i]["text_b"] << " at " << max_length);
-      CHECK(json(reranker.encode(pairs[i]).input_ids) == goldens[i]["input_ids"]);
-      const auto alone = reranker.score(std::vector<crossrank::TextPair>{pairs[i]});
+      CHECK(json(pairs[i].input_ids) == goldens[i]["input_ids"]);
+      const auto alone = reranker.score({pairs[i]});
       const double expected = goldens[i]["score"].get<double>();
       CHECK(std::abs(alone.at(0, 0) - expected) < 1e-5);
       CHECK(std::abs(batched.at(i, 0) - expected) < 1e-5);
@@ -75,7 +71,7 @@ TEST_CASE("every output convention of the variant fixtures", "[model]") {
     const json expected = json::parse(std::ifstream(dir / "expected.json"));
     auto model = crossrank::load_torchscript_model(dir / "model.pt", {"cpu", 1, {}});
     CHECK(model->input_names().size() == expected["forward_args"].size());
-    const auto inputs = expected["inputs"].get<std::vector<std::vector<int64_t>>>();
+    const auto inputs = expected["inputs"].get<std::vector<std::vector<int32_t>>>();
     // One at a time, then all together with padding: the same logits.
     for (size_t i = 0; i < inputs.size(); ++i) {
       const auto alone = model->forward(batch_of({inputs[i]}));

@@ -6,6 +6,11 @@
 
 namespace crossrank::test {
 
+std::shared_ptr<const Tokenizer> bert_tokenizer() {
+  static const std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bert_vocab_dir());
+  return tokenizer;
+}
+
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open " + path.string());

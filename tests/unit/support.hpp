@@ -1,14 +1,20 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "crossrank/tokenizer.hpp"
+
 namespace crossrank::test {
 
 inline std::filesystem::path data_dir() { return CROSSRANK_TEST_DATA; }
+inline std::filesystem::path bert_vocab_dir() { return data_dir() / "vocab" / "bert-base-uncased"; }
+// The bert-base-uncased tokenizer (from tokenizer.json), loaded once per test binary.
+std::shared_ptr<const Tokenizer> bert_tokenizer();
 
 // Every line of a JSONL file, parsed.
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);

@@ -47,7 +47,7 @@ crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes
   crossrank::ScoringOptions options;
   options.batching = batching;
   return crossrank::Reranker(
-      bundle, crossrank::load_tokenizer(crossrank::test::data_dir() / "vocab" / "bert-base-uncased"),
+      bundle, crossrank::test::bert_tokenizer(),
       std::make_unique<FakeModel>(shapes, labels), options);
 }
 
@@ -94,11 +94,11 @@ TEST_CASE("make_batch pads right with attention_mask 0", "[batcher]") {
 TEST_CASE("scores come back in input order whatever the batching", "[batcher]") {
   std::vector<std::string> docs;
   for (int i = 0; i < 57; ++i) docs.push_back(std::string(static_cast<size_t>(i % 13), 'x') + " doc " + std::to_string(i));
-  std::vector<crossrank::TextPair> pairs;
-  for (const auto& d : docs) pairs.push_back({"query", d});
+  std::vector<crossrank::EncodedPair> pairs;
 
   std::vector<std::pair<size_t, size_t>> shapes;
   auto one_by_one = fake_reranker(&shapes, {1, 1});
+  for (const auto& d : docs) pairs.push_back(one_by_one.encode("query", d));
   const auto reference = one_by_one.score(pairs);
   CHECK(shapes.size() == pairs.size());
 
@@ -120,16 +120,17 @@ TEST_CASE("a model returning another label count than config.json is a model err
   crossrank::BundleConfig bundle;
   bundle.num_labels = 1;
   crossrank::Reranker reranker(
-      bundle, crossrank::load_tokenizer(crossrank::test::data_dir() / "vocab" / "bert-base-uncased"),
+      bundle, crossrank::test::bert_tokenizer(),
       std::make_unique<FakeModel>(&shapes, 3), crossrank::ScoringOptions{});
-  CHECK_THROWS_AS(reranker.score(std::vector<crossrank::TextPair>{{"a", "b"}}), crossrank::ModelError);
+  CHECK_THROWS_AS(reranker.score({reranker.encode("a", "b")}), crossrank::ModelError);
 }
 
 TEST_CASE("identical pairs are scored once and get identical scores", "[batcher]") {
   std::vector<std::pair<size_t, size_t>> shapes;
   auto reranker = fake_reranker(&shapes, {4096, 128});
-  const auto scores = reranker.score(
-      std::vector<crossrank::TextPair>{{"q", "a"}, {"q", "b"}, {"q", "a"}, {"q", "a"}, {"Q", "B"}});
+  const auto scores = reranker.score({reranker.encode("q", "a"), reranker.encode("q", "b"),
+                                      reranker.encode("q", "a"), reranker.encode("q", "a"),
+                                      reranker.encode("Q", "B")});
   size_t rows = 0;
   for (const auto& [r, c] : shapes) rows += r;
   CHECK(rows == 2);  // "Q"/"B" lowercases to the same tokens as "q"/"b"
@@ -137,4 +138,20 @@ TEST_CASE("identical pairs are scored once and get identical scores", "[batcher]
   CHECK(scores.at(0, 0) == scores.at(2, 0));
   CHECK(scores.at(1, 0) == scores.at(4, 0));
   CHECK(scores.at(0, 0) != scores.at(1, 0));
+}
+
+TEST_CASE("an unsupported bundle activation fails scoring, not loading", "[batcher]") {
+  std::vector<std::pair<size_t, size_t>> shapes;
+  crossrank::BundleConfig bundle;
+  bundle.activation = crossrank::Activation::automatic;
+  bundle.activation_source = "config.json (sentence-transformers: torch.nn.Tanh)";
+  crossrank::Reranker unsupported(bundle, crossrank::test::bert_tokenizer(),
+                                  std::make_unique<FakeModel>(&shapes), crossrank::ScoringOptions{});
+  CHECK_THROWS_WITH(unsupported.score({unsupported.encode("a", "b")}), Catch::Contains("torch.nn.Tanh"));
+  crossrank::ScoringOptions identity;
+  identity.activation = crossrank::Activation::identity;
+  crossrank::Reranker overridden(bundle, crossrank::test::bert_tokenizer(),
+                                 std::make_unique<FakeModel>(&shapes), identity);
+  CHECK(overridden.activation_source() == "--activation");
+  CHECK(overridden.score({overridden.encode("a", "b")}).rows == 1);
 }

@@ -23,8 +23,7 @@ TEST_CASE("longest_first truncation lengths", "[truncation]") {
 }
 
 TEST_CASE("the pair template and truncation give BERT's layout", "[truncation]") {
-  auto tokenizer = std::shared_ptr<const crossrank::Tokenizer>(
-      crossrank::load_tokenizer(crossrank::test::data_dir() / "vocab" / "bert-base-uncased"));
+  auto tokenizer = crossrank::test::bert_tokenizer();
   crossrank::PairEncoder encoder(tokenizer, 8);
   const auto p = encoder.encode("what is paris", "paris is the capital of france");
   // [CLS] what is [SEP] paris is the [SEP]

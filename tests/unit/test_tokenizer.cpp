@@ -8,10 +8,7 @@ using crossrank::test::data_dir;
 
 namespace {
 
-const crossrank::Tokenizer& bert() {
-  static const auto tokenizer = crossrank::load_tokenizer(data_dir() / "vocab" / "bert-base-uncased");
-  return *tokenizer;
-}
+const crossrank::Tokenizer& bert() { return *crossrank::test::bert_tokenizer(); }
 
 std::vector<std::string> tokens(const std::string& text) {
   std::vector<std::string> out;

@@ -11,12 +11,11 @@
 #include "support.hpp"
 
 namespace fs = std::filesystem;
+using crossrank::test::bert_vocab_dir;
 using crossrank::test::data_dir;
 using nlohmann::json;
 
 namespace {
-
-fs::path bert_vocab_dir() { return data_dir() / "vocab" / "bert-base-uncased"; }
 
 // The same vocabulary without tokenizer.json, so the vocab.txt loader is used.
 std::shared_ptr<const crossrank::Tokenizer> vocab_txt_tokenizer(const crossrank::test::TempDir& dir) {
@@ -62,7 +61,7 @@ size_t count_mismatches(const std::shared_ptr<const crossrank::Tokenizer>& token
 }  // namespace
 
 TEST_CASE("WordPiece from tokenizer.json matches HF tokenizers on hand-written cases", "[goldens]") {
-  auto tokenizer = std::shared_ptr<const crossrank::Tokenizer>(crossrank::load_tokenizer(bert_vocab_dir()));
+  auto tokenizer = crossrank::test::bert_tokenizer();
   REQUIRE(tokenizer->source().filename() == "tokenizer.json");
   size_t cases = 0;
   CHECK(count_mismatches(tokenizer, data_dir() / "goldens" / "bert-base-uncased.wordpiece.jsonl", cases) == 0);
@@ -84,9 +83,7 @@ TEST_CASE("WordPiece matches HF tokenizers on STS-B and WikiQA", "[.][shared]") 
   REQUIRE(fs::exists(path));
   for (bool from_json : {true, false}) {
     crossrank::test::TempDir dir;
-    auto tokenizer = from_json ? std::shared_ptr<const crossrank::Tokenizer>(
-                                     crossrank::load_tokenizer(bert_vocab_dir()))
-                               : vocab_txt_tokenizer(dir);
+    auto tokenizer = from_json ? crossrank::test::bert_tokenizer() : vocab_txt_tokenizer(dir);
     size_t cases = 0;
     INFO("tokenizer from " << tokenizer->source());
     CHECK(count_mismatches(tokenizer, path, cases) == 0);

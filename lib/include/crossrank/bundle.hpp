@@ -31,4 +31,7 @@ struct BundleConfig {
 // Throws ModelError for a missing directory/config and ConfigError for a bad crossrank.json.
 BundleConfig load_bundle_config(const std::filesystem::path& dir);
 
+// Returns value, or throws ConfigError naming source when it exceeds the model's positions.
+size_t check_max_length(size_t value, size_t position_limit, const std::string& source);
+
 }  // namespace crossrank

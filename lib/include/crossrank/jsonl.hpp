@@ -26,9 +26,11 @@ class LineReader {
 };
 
 // Writes whole output lines. Lines are buffered and flushed together, so a reader never
-// sees part of a line from a failed run. path "-" writes stdout.
+// sees part of a line from a failed run. path "-" writes stdout. A file is truncated only
+// at the first flush, so a run that fails before writing anything leaves it as it was.
 class LineWriter {
  public:
+  // Throws IoError when the file cannot be opened for writing.
   explicit LineWriter(const std::string& path);
   ~LineWriter();
   LineWriter(const LineWriter&) = delete;
@@ -38,8 +40,8 @@ class LineWriter {
   void flush();                              // throws IoError on a write failure
 
  private:
-  FILE* out_;
-  bool owned_;
+  FILE* out_ = nullptr;  // opened by the first flush()
+  std::string path_;
   std::string name_;
   std::string buffer_;
 };

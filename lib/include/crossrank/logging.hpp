@@ -16,6 +16,5 @@ void set_level(Level level);
 void debug(const std::string& message);
 void info(const std::string& message);
 void warn(const std::string& message);
-void error(const std::string& message);
 
 }  // namespace crossrank::log

@@ -21,7 +21,6 @@ struct RunOptions {
 };
 
 struct RunSummary {
-  size_t lines = 0;    // input lines read
   size_t records = 0;  // output lines written
   size_t pairs = 0;    // pairs scored or tokenized
   size_t skipped = 0;  // bad lines skipped (skip_invalid)

@@ -1,6 +1,5 @@
 #include "bert_normalizer.hpp"
 
-#include "../unicode.hpp"
 
 namespace crossrank {
 
@@ -20,8 +19,6 @@ bool is_control(char32_t c) {
 }
 
 }  // namespace
-
-bool is_bert_whitespace(char32_t c) { return unicode::is_whitespace(c); }
 
 bool is_bert_punctuation(char32_t c) {
   const bool ascii_punct = (c >= 33 && c <= 47) || (c >= 58 && c <= 64) ||

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "../unicode.hpp"
+
 namespace crossrank {
 
 // HF tokenizers' BertNormalizer.
@@ -21,14 +23,13 @@ template <typename Emit>
 void bert_pre_tokenize(std::u32string_view text, Emit&& emit);
 
 bool is_bert_punctuation(char32_t c);
-bool is_bert_whitespace(char32_t c);
 
 template <typename Emit>
 void bert_pre_tokenize(std::u32string_view text, Emit&& emit) {
   size_t word_begin = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const char32_t c = text[i];
-    if (is_bert_whitespace(c)) {
+    if (unicode::is_whitespace(c)) {
       if (i > word_begin) emit(word_begin, i);
       word_begin = i + 1;
     } else if (is_bert_punctuation(c)) {

@@ -95,69 +95,63 @@ std::vector<AddedToken> parse_added_tokens(const json& list) {
 
 std::unique_ptr<Tokenizer> load_tokenizer_json(const fs::path& file) {
   const json j = read_json_file(file);
-  try {
-    const json& model = j.at("model");
-    const std::string model_type = json_value<std::string>(model, "type", "", file);
-    const bool wordpiece =
-        model_type == "WordPiece" || (model_type.empty() && model.contains("continuing_subword_prefix"));
-    if (!wordpiece) {
-      throw Unsupported(file.string() + ": model \"" + model_type + "\" is not supported yet");
-    }
-    WordPieceOptions opt;
-    opt.unk_token = json_value<std::string>(model, "unk_token", "[UNK]", file);
-    opt.continuing_subword_prefix =
-        json_value<std::string>(model, "continuing_subword_prefix", "##", file);
-    opt.max_input_chars_per_word =
-        json_value<size_t>(model, "max_input_chars_per_word", 100, file);
-
-    const json& norm = j.value("normalizer", json());
-    if (norm.is_null()) {
-      opt.normalizer.reset();
-    } else if (norm.value("type", "") == "BertNormalizer") {
-      BertNormalizer n;
-      n.clean_text = json_value<bool>(norm, "clean_text", true, file);
-      n.handle_chinese_chars = json_value<bool>(norm, "handle_chinese_chars", true, file);
-      n.lowercase = json_value<bool>(norm, "lowercase", true, file);
-      n.strip_accents = json_value<bool>(norm, "strip_accents", n.lowercase, file);
-      opt.normalizer = n;
-    } else {
-      throw Unsupported(file.string() + ": normalizer \"" + norm.value("type", "?") +
-                        "\" is not supported with WordPiece");
-    }
-
-    const json& pre = j.value("pre_tokenizer", json());
-    if (pre.is_null()) {
-      opt.bert_pre_tokenizer = false;
-    } else if (pre.value("type", "") != "BertPreTokenizer") {
-      throw Unsupported(file.string() + ": pre_tokenizer \"" + pre.value("type", "?") +
-                        "\" is not supported with WordPiece");
-    }
-
-    std::map<int32_t, std::string> by_id;
-    for (const auto& [token, id] : model.at("vocab").items()) by_id[id.get<int32_t>()] = token;
-    std::vector<std::string> vocab;
-    vocab.reserve(by_id.size());
-    for (const auto& [id, token] : by_id) {
-      if (id != static_cast<int32_t>(vocab.size())) {
-        throw ModelError(file.string() + ": vocabulary ids are not contiguous at " + std::to_string(id));
-      }
-      vocab.push_back(token);
-    }
-    const std::vector<AddedToken> added = parse_added_tokens(j.value("added_tokens", json::array()));
-
-    PairTemplate tmpl;
-    const json& pp = j.value("post_processor", json());
-    if (pp.is_null()) {
-      Vocab lookup(vocab);
-      tmpl = bert_template(require_id(lookup, "[CLS]", file), require_id(lookup, "[SEP]", file));
-    } else {
-      tmpl = parse_post_processor(pp, file);
-    }
-    return std::make_unique<WordPieceTokenizer>(std::move(vocab), std::move(opt), added,
-                                                std::move(tmpl), file);
-  } catch (const json::exception& e) {
-    throw ModelError(file.string() + ": unexpected structure: " + e.what());
+  const json& model = j.at("model");
+  const std::string model_type = json_value<std::string>(model, "type", "", file);
+  const bool wordpiece =
+      model_type == "WordPiece" || (model_type.empty() && model.contains("continuing_subword_prefix"));
+  if (!wordpiece) {
+    throw Unsupported(file.string() + ": model \"" + model_type + "\" is not supported yet");
   }
+  WordPieceOptions opt;
+  opt.unk_token = json_value<std::string>(model, "unk_token", "[UNK]", file);
+  opt.continuing_subword_prefix =
+      json_value<std::string>(model, "continuing_subword_prefix", "##", file);
+  opt.max_input_chars_per_word =
+      json_value<size_t>(model, "max_input_chars_per_word", 100, file);
+
+  const json& norm = j.value("normalizer", json());
+  if (norm.is_null()) {
+    opt.normalizer.reset();
+  } else if (norm.value("type", "") == "BertNormalizer") {
+    BertNormalizer n;
+    n.clean_text = json_value<bool>(norm, "clean_text", true, file);
+    n.handle_chinese_chars = json_value<bool>(norm, "handle_chinese_chars", true, file);
+    n.lowercase = json_value<bool>(norm, "lowercase", true, file);
+    n.strip_accents = json_value<bool>(norm, "strip_accents", n.lowercase, file);
+    opt.normalizer = n;
+  } else {
+    throw Unsupported(file.string() + ": normalizer \"" + norm.value("type", "?") +
+                      "\" is not supported with WordPiece");
+  }
+
+  const json& pre = j.value("pre_tokenizer", json());
+  if (pre.is_null()) {
+    opt.bert_pre_tokenizer = false;
+  } else if (pre.value("type", "") != "BertPreTokenizer") {
+    throw Unsupported(file.string() + ": pre_tokenizer \"" + pre.value("type", "?") +
+                      "\" is not supported with WordPiece");
+  }
+
+  std::map<int32_t, std::string> by_id;
+  for (const auto& [token, id] : model.at("vocab").items()) by_id[id.get<int32_t>()] = token;
+  std::vector<std::string> vocab;
+  vocab.reserve(by_id.size());
+  for (const auto& [id, token] : by_id) {
+    if (id != static_cast<int32_t>(vocab.size())) {
+      throw ModelError(file.string() + ": vocabulary ids are not contiguous at " + std::to_string(id));
+    }
+    vocab.push_back(token);
+  }
+  Vocab lookup(std::move(vocab));
+  const std::vector<AddedToken> added = parse_added_tokens(j.value("added_tokens", json::array()));
+
+  const json& pp = j.value("post_processor", json());
+  PairTemplate tmpl =
+      pp.is_null()
+          ? bert_template(require_id(lookup, "[CLS]", file), require_id(lookup, "[SEP]", file))
+          : parse_post_processor(pp, file);
+  return std::make_unique<WordPieceTokenizer>(std::move(lookup), std::move(opt), added,
+                                              std::move(tmpl), file);
 }
 
 std::string special_token_name(const json& config, const char* key, const char* fallback,
@@ -183,8 +177,7 @@ std::unique_ptr<Tokenizer> load_vocab_txt(const fs::path& dir) {
   opt.normalizer = n;
   opt.unk_token = special_token_name(config, "unk_token", "[UNK]", config_file);
 
-  std::vector<std::string> tokens = read_lines(file);
-  Vocab lookup(tokens);
+  Vocab lookup(read_lines(file));
   std::vector<AddedToken> added;
   const std::pair<const char*, const char*> specials[] = {
       {"pad_token", "[PAD]"}, {"unk_token", "[UNK]"}, {"cls_token", "[CLS]"},
@@ -196,15 +189,30 @@ std::unique_ptr<Tokenizer> load_vocab_txt(const fs::path& dir) {
   if (config.contains("added_tokens_decoder") && config["added_tokens_decoder"].is_object()) {
     for (const auto& [id, t] : config["added_tokens_decoder"].items()) {
       json entry = t;
-      entry["id"] = std::stoi(id);
+      entry["id"] = std::stoi(id);  // a bad key throws; load_tokenizer reports it
       for (const auto& a : parse_added_tokens(json::array({entry}))) added.push_back(a);
     }
   }
   PairTemplate tmpl = bert_template(
       require_id(lookup, special_token_name(config, "cls_token", "[CLS]", config_file), file),
       require_id(lookup, special_token_name(config, "sep_token", "[SEP]", config_file), file));
-  return std::make_unique<WordPieceTokenizer>(std::move(tokens), std::move(opt), added,
+  return std::make_unique<WordPieceTokenizer>(std::move(lookup), std::move(opt), added,
                                               std::move(tmpl), file);
+}
+
+// Malformed files surface as nlohmann or std::sto* exceptions deep in the loaders: one
+// place turns them into a ModelError naming the file.
+template <typename Load>
+std::unique_ptr<Tokenizer> load_checked(const fs::path& file, Load load) {
+  try {
+    return load();
+  } catch (const Error&) {
+    throw;
+  } catch (const json::exception& e) {
+    throw ModelError(file.string() + ": unexpected structure: " + e.what());
+  } catch (const std::logic_error& e) {
+    throw ModelError(file.string() + ": unexpected value: " + e.what());
+  }
 }
 
 }  // namespace
@@ -215,13 +223,13 @@ std::unique_ptr<Tokenizer> load_tokenizer(const fs::path& bundle_dir) {
   const bool has_native = fs::exists(vocab_txt);
   if (fs::exists(tokenizer_json)) {
     try {
-      return load_tokenizer_json(tokenizer_json);
+      return load_checked(tokenizer_json, [&] { return load_tokenizer_json(tokenizer_json); });
     } catch (const Unsupported& e) {
       if (!has_native) throw;
       log::warn(std::string(e.what()) + "; using " + vocab_txt.string() + " instead");
     }
   }
-  if (has_native) return load_vocab_txt(bundle_dir);
+  if (has_native) return load_checked(vocab_txt, [&] { return load_vocab_txt(bundle_dir); });
   throw ModelError("no tokenizer in " + bundle_dir.string() +
                    ": expected tokenizer.json or vocab.txt (see docs/models.md)");
 }

@@ -1,11 +1,13 @@
 #include "wordpiece.hpp"
 
+#include <algorithm>
+
 #include "../unicode.hpp"
 #include "crossrank/error.hpp"
 
 namespace crossrank {
 
-WordPieceTokenizer::WordPieceTokenizer(std::vector<std::string> vocab, WordPieceOptions options,
+WordPieceTokenizer::WordPieceTokenizer(Vocab vocab, WordPieceOptions options,
                                        const std::vector<AddedToken>& added_tokens,
                                        PairTemplate pair_template, std::filesystem::path source)
     : vocab_(std::move(vocab)),
@@ -22,6 +24,18 @@ WordPieceTokenizer::WordPieceTokenizer(std::vector<std::string> vocab, WordPiece
   for (const auto& t : added_tokens) {
     if (t.id < 0) throw ModelError(source_.string() + ": negative id for added token " + t.content);
     if (static_cast<size_t>(t.id) >= vocab_.size()) added_by_id_.emplace_back(t.id, t.content);
+  }
+  // Every id the encoder can emit must name a token, so id_to_token never fails on output.
+  for (const auto& piece : template_.pieces) {
+    for (int32_t id : piece.ids) {
+      const bool known = (id >= 0 && static_cast<size_t>(id) < vocab_.size()) ||
+                         std::any_of(added_by_id_.begin(), added_by_id_.end(),
+                                     [id](const auto& a) { return a.first == id; });
+      if (!known) {
+        throw ModelError(source_.string() + ": the pair template uses token id " +
+                         std::to_string(id) + ", which names no token");
+      }
+    }
   }
 }
 

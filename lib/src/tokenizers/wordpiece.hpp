@@ -21,7 +21,9 @@ struct WordPieceOptions {
 // longest-match-first WordPiece.
 class WordPieceTokenizer final : public Tokenizer {
  public:
-  WordPieceTokenizer(std::vector<std::string> vocab, WordPieceOptions options,
+  // Throws ModelError when the unknown token is missing or a special token id of the
+  // template or the added tokens names no token.
+  WordPieceTokenizer(Vocab vocab, WordPieceOptions options,
                      const std::vector<AddedToken>& added_tokens, PairTemplate pair_template,
                      std::filesystem::path source);
 
