@@ -1,5 +1,6 @@
 #include "crossrank/runner.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -133,6 +134,15 @@ void require_finite(const float* scores, size_t labels, What what) {
   }
 }
 
+// score and tokenize read the same pair records.
+auto pair_parser(const Reranker& reranker) {
+  return [&reranker](const std::string& line, std::vector<EncodedPair>& pairs) {
+    PairRequest p = parse_pair_request(line);
+    pairs.push_back(reranker.encode(p.first, p.second));
+    return p;
+  };
+}
+
 }  // namespace
 
 RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options) {
@@ -175,11 +185,7 @@ RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const
 RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options) {
   const size_t labels = reranker.num_labels();
   OverwriteWarning overwrite(labels == 1 ? "score" : "scores");
-  auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
-    PairRequest p = parse_pair_request(line);
-    pairs.push_back(reranker.encode(p.first, p.second));
-    return p;
-  };
+  auto parse = pair_parser(reranker);
   auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
     require_finite(scores, labels, [] { return std::string("pair"); });
     overwrite.check(p.record);
@@ -192,11 +198,7 @@ RunSummary run_tokenize(const Reranker& reranker, LineReader& in, LineWriter& ou
                         const RunOptions& options) {
   const auto inputs = reranker.model().input_names();
   const bool with_types = std::find(inputs.begin(), inputs.end(), "token_type_ids") != inputs.end();
-  auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
-    PairRequest p = parse_pair_request(line);
-    pairs.push_back(reranker.encode(p.first, p.second));
-    return p;
-  };
+  auto parse = pair_parser(reranker);
   auto emit = [&](PairRequest&, const EncodedPair* pairs, const float*, size_t) {
     return format_tokens(pairs[0], reranker.encoder().tokenizer(), with_types);
   };
