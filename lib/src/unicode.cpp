@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include <cstdlib>
+
 #include "crossrank/error.hpp"
 
 namespace crossrank::unicode {
@@ -112,20 +114,54 @@ bool is_punctuation(char32_t c) {
 
 bool is_nonspacing_mark(char32_t c) { return category(c) == UTF8PROC_CATEGORY_MN; }
 
-bool is_alphanumeric(char32_t c) {
+bool is_mark(char32_t c) {
+  const auto k = category(c);
+  return k == UTF8PROC_CATEGORY_MN || k == UTF8PROC_CATEGORY_MC || k == UTF8PROC_CATEGORY_ME;
+}
+
+bool is_letter(char32_t c) {
   switch (category(c)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
     case UTF8PROC_CATEGORY_LT:
     case UTF8PROC_CATEGORY_LM:
     case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
       return true;
     default:
       return false;
   }
+}
+
+bool is_number(char32_t c) {
+  const auto k = category(c);
+  return k == UTF8PROC_CATEGORY_ND || k == UTF8PROC_CATEGORY_NL || k == UTF8PROC_CATEGORY_NO;
+}
+
+bool is_alphanumeric(char32_t c) { return is_letter(c) || is_number(c); }
+
+std::u32string normalize(std::u32string_view text, Form form) {
+  int options = UTF8PROC_STABLE;
+  switch (form) {
+    case Form::nfc: options |= UTF8PROC_COMPOSE; break;
+    case Form::nfd: options |= UTF8PROC_DECOMPOSE; break;
+    case Form::nfkc: options |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT; break;
+    case Form::nfkd: options |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT; break;
+  }
+  std::string utf8;
+  for (char32_t c : text) append_utf8(c, utf8);
+  utf8proc_uint8_t* mapped = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                                          static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
+                                          static_cast<utf8proc_option_t>(options));
+  if (n < 0) throw InputError(std::string("Unicode normalization failed: ") + utf8proc_errmsg(n));
+  std::u32string out = decode_utf8(std::string_view(reinterpret_cast<char*>(mapped), n));
+  std::free(mapped);
+  return out;
+}
+
+bool grapheme_break(char32_t before, char32_t after, int32_t& state) {
+  return utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(before),
+                                          static_cast<utf8proc_int32_t>(after), &state);
 }
 
 std::u32string nfd(std::u32string_view text) {

@@ -20,11 +20,34 @@ bool is_other(char32_t c);
 // Unicode P* categories (Pc Pd Ps Pe Pi Pf Po).
 bool is_punctuation(char32_t c);
 bool is_nonspacing_mark(char32_t c);
+bool is_mark(char32_t c);    // M* (Mn Mc Me)
+bool is_letter(char32_t c);  // L*
+bool is_number(char32_t c);  // N*
 bool is_alphanumeric(char32_t c);
 
 // Canonical decomposition (NFD).
 std::u32string nfd(std::u32string_view text);
+enum class Form { nfc, nfd, nfkc, nfkd };
+std::u32string normalize(std::u32string_view text, Form form);
+
+// Calls emit(begin, end) for each extended grapheme cluster (UAX #29) of text.
+template <typename Emit>
+void for_each_grapheme(std::u32string_view text, Emit&& emit);
+bool grapheme_break(char32_t before, char32_t after, int32_t& state);
+
 // Full lowercase mapping as Rust's char::to_lowercase (one char may become two).
 void append_lowercase(char32_t c, std::u32string& out);
+
+template <typename Emit>
+void for_each_grapheme(std::u32string_view text, Emit&& emit) {
+  int32_t state = 0;
+  size_t begin = 0;
+  for (size_t i = 1; i <= text.size(); ++i) {
+    if (i == text.size() || grapheme_break(text[i - 1], text[i], state)) {
+      emit(begin, i);
+      begin = i;
+    }
+  }
+}
 
 }  // namespace crossrank::unicode

@@ -37,9 +37,10 @@ struct PairTemplate {
   size_t special_count() const;
 };
 
-// One tokenization algorithm (WordPiece today). encode() does what HF tokenizers'
-// encode(text, add_special_tokens=false) does: added tokens, normalization,
-// pre-tokenization and the model. Implementations are immutable and thread-safe.
+// A loaded tokenizer (WordPiece, byte-level BPE, Unigram, or a SentencePiece model run
+// by its own library). encode() does what HF tokenizers' encode(text,
+// add_special_tokens=false) does: added tokens, normalization, pre-tokenization and the
+// model. Implementations are immutable (caches aside) and thread-safe.
 class Tokenizer {
  public:
   virtual ~Tokenizer() = default;
@@ -51,7 +52,8 @@ class Tokenizer {
   virtual std::optional<int32_t> token_to_id(std::string_view token) const = 0;
   virtual size_t vocab_size() const = 0;
 
-  virtual std::string kind() const = 0;                  // "wordpiece", ...
+  // "wordpiece", "bpe", "unigram" or "sentencepiece" (the library runs the .model).
+  virtual std::string kind() const = 0;
   virtual std::filesystem::path source() const = 0;      // the file it was loaded from
 
   // The pair template declared with the vocabulary (tokenizer.json's post_processor,
@@ -60,7 +62,9 @@ class Tokenizer {
 };
 
 // Picks the tokenizer files of a model bundle: tokenizer.json when every component in
-// it is supported, else the native files (vocab.txt). Throws ModelError when none fits.
+// it is supported, else the native files (a SentencePiece .model, vocab.json +
+// merges.txt, or vocab.txt) with the pair template of the model family (config.json
+// "model_type", overridable in crossrank.json). Throws ModelError when none fits.
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& bundle_dir);
 
 }  // namespace crossrank

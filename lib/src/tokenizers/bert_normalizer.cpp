@@ -1,6 +1,5 @@
 #include "bert_normalizer.hpp"
 
-
 namespace crossrank {
 
 namespace {
@@ -26,7 +25,7 @@ bool is_bert_punctuation(char32_t c) {
   return ascii_punct || unicode::is_punctuation(c);
 }
 
-std::u32string BertNormalizer::apply(std::u32string_view text) const {
+void BertNormalizer::normalize(std::u32string& text) const {
   std::u32string s;
   s.reserve(text.size() + 8);
   for (char32_t c : text) {
@@ -55,7 +54,31 @@ std::u32string BertNormalizer::apply(std::u32string_view text) const {
     for (char32_t c : s) unicode::append_lowercase(c, l);
     s.swap(l);
   }
-  return s;
+  text.swap(s);
+}
+
+void BertPreTokenizer::pre_tokenize(std::vector<Piece>& pieces) const {
+  std::vector<Piece> out;
+  for (const Piece& piece : pieces) {
+    const std::u32string& text = piece.text;
+    auto emit = [&](size_t begin, size_t end) {
+      out.push_back(Piece{text.substr(begin, end - begin), piece.at_start && begin == 0});
+    };
+    size_t word_begin = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char32_t c = text[i];
+      if (unicode::is_whitespace(c)) {
+        if (i > word_begin) emit(word_begin, i);
+        word_begin = i + 1;
+      } else if (is_bert_punctuation(c)) {
+        if (i > word_begin) emit(word_begin, i);
+        emit(i, i + 1);
+        word_begin = i + 1;
+      }
+    }
+    if (text.size() > word_begin) emit(word_begin, text.size());
+  }
+  pieces.swap(out);
 }
 
 }  // namespace crossrank

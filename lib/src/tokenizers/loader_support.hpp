@@ -1,0 +1,56 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "crossrank/error.hpp"
+#include "pipeline.hpp"
+
+// Shared by the tokenizer.json and native-file loaders.
+namespace crossrank {
+
+// A tokenizer.json component crossrank does not implement: never approximated.
+class Unsupported : public ModelError {
+ public:
+  using ModelError::ModelError;
+};
+
+// How a model family joins a pair (when no tokenizer.json post-processor says).
+enum class TemplateStyle {
+  bert,     // [CLS] A [SEP] B [SEP], type ids 0 then 1
+  roberta,  // <s> A </s></s> B </s>, type ids all 0
+};
+
+// The family of a bundle: config.json "model_type", overridable in crossrank.json.
+struct Family {
+  std::string model_type;  // empty when the bundle does not say
+  TemplateStyle style() const;
+};
+Family read_family(const std::filesystem::path& bundle_dir);
+
+PairTemplate bert_template(int32_t cls, int32_t sep);
+PairTemplate roberta_template(int32_t cls, int32_t sep);
+PairTemplate make_template(TemplateStyle style, int32_t cls, int32_t sep);
+// No special tokens: what HF tokenizers does without a post-processor.
+PairTemplate plain_template();
+
+// tokenizer.json "added_tokens" entries.
+std::vector<AddedToken> parse_added_tokens(const nlohmann::json& list);
+
+// The special and added tokens a slow HF tokenizer declares in tokenizer_config.json
+// (cls/sep/pad/unk/mask by name with the family's defaults, and added_tokens_decoder).
+// Names missing from the model are skipped, except the mask token, which slow tokenizers
+// append after the vocabulary.
+struct NativeSpecials {
+  std::vector<AddedToken> added;
+  int32_t cls = -1;
+  int32_t sep = -1;
+};
+NativeSpecials native_specials(const nlohmann::json& config, const std::filesystem::path& config_file,
+                               TemplateStyle style, const Model& model);
+
+}  // namespace crossrank

@@ -1,0 +1,99 @@
+// Tokenizers built from the files slow HF tokenizers read (vocab.txt, vocab.json +
+// merges.txt, SentencePiece .model), the way transformers turns them into fast ones.
+#include "../json_file.hpp"
+#include "bert_normalizer.hpp"
+#include "bpe.hpp"
+#include "loaders.hpp"
+#include "pre_tokenizers.hpp"
+#include "sentencepiece_model.hpp"
+#include "wordpiece.hpp"
+
+namespace crossrank {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json read_config(const fs::path& dir) {
+  const fs::path file = dir / "tokenizer_config.json";
+  return fs::exists(file) ? read_json_file(file) : json::object();
+}
+
+// Specials, template and the rest of the pipeline around a model.
+std::unique_ptr<Tokenizer> assemble(PipelineTokenizer::Parts parts, const json& config,
+                                    const fs::path& dir, const Family& family, const fs::path& source) {
+  const TemplateStyle style = family.style();
+  NativeSpecials specials = native_specials(config, dir / "tokenizer_config.json", style, *parts.model);
+  parts.added_tokens = std::move(specials.added);
+  parts.pair_template = make_template(style, specials.cls, specials.sep);
+  return std::make_unique<PipelineTokenizer>(std::move(parts), source);
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> load_vocab_txt(const fs::path& dir, const Family& family) {
+  const fs::path file = dir / "vocab.txt";
+  const fs::path config_file = dir / "tokenizer_config.json";
+  const json config = read_config(dir);
+  auto normalizer = std::make_unique<BertNormalizer>();
+  normalizer->lowercase = json_value<bool>(config, "do_lower_case", true, config_file);
+  normalizer->strip_accents = json_value<bool>(config, "strip_accents", normalizer->lowercase, config_file);
+  normalizer->handle_chinese_chars = json_value<bool>(config, "tokenize_chinese_chars", true, config_file);
+  WordPieceOptions opt;
+  if (config.contains("unk_token") && config["unk_token"].is_string()) {
+    opt.unk_token = config["unk_token"].get<std::string>();
+  }
+  PipelineTokenizer::Parts parts;
+  parts.normalizer = std::move(normalizer);
+  parts.pre_tokenizer = std::make_unique<BertPreTokenizer>();
+  parts.model = std::make_unique<WordPieceModel>(Vocab(read_lines(file)), opt, file.string());
+  return assemble(std::move(parts), config, dir, family, file);
+}
+
+std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir, const Family& family) {
+  const fs::path vocab_file = dir / "vocab.json";
+  const fs::path merges_file = dir / "merges.txt";
+  const json config = read_config(dir);
+  BpeModel::Vocabulary vocab;
+  for (const auto& [token, id] : read_json_file(vocab_file).items()) vocab[token] = id.get<int32_t>();
+  BpeModel::Merges merges;
+  const std::vector<std::string> lines = read_lines(merges_file);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (i == 0 && line.rfind("#version", 0) == 0) continue;
+    if (line.empty() && i + 1 == lines.size()) continue;
+    const size_t space = line.find(' ');
+    if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos) {
+      throw ModelError(merges_file.string() + ":" + std::to_string(i + 1) +
+                       ": not two tokens separated by one space");
+    }
+    merges.emplace_back(line.substr(0, space), line.substr(space + 1));
+  }
+  auto pre = std::make_unique<ByteLevelPreTokenizer>();
+  pre->add_prefix_space =
+      json_value<bool>(config, "add_prefix_space", false, dir / "tokenizer_config.json");
+  PipelineTokenizer::Parts parts;
+  parts.pre_tokenizer = std::move(pre);
+  parts.model = std::make_unique<BpeModel>(std::move(vocab), merges, BpeOptions{}, vocab_file.string());
+  return assemble(std::move(parts), config, dir, family, vocab_file);
+}
+
+std::unique_ptr<Tokenizer> load_sentencepiece(const fs::path& file, const Family& family) {
+  SentencePieceModel::Layout layout;
+  if (family.model_type == "xlm-roberta") {
+    layout = SentencePieceModel::Layout::fairseq;
+  } else if (family.model_type == "deberta-v2") {
+    layout = SentencePieceModel::Layout::native;
+  } else {
+    throw ModelError(file.string() + ": crossrank reads a bare SentencePiece model for model_type "
+                     "\"xlm-roberta\" and \"deberta-v2\" only (this bundle says \"" +
+                     family.model_type + "\"); add the model's tokenizer.json (docs/models.md)");
+  }
+  PipelineTokenizer::Parts parts;
+  parts.model = std::make_unique<SentencePieceModel>(file, layout);
+  const fs::path dir = file.parent_path();
+  return assemble(std::move(parts), read_config(dir), dir, family, file);
+}
+
+}  // namespace crossrank

@@ -1,0 +1,102 @@
+#include "pipeline.hpp"
+
+#include <algorithm>
+
+#include "../unicode.hpp"
+#include "crossrank/error.hpp"
+
+namespace crossrank {
+
+size_t PairTemplate::special_count() const {
+  size_t n = 0;
+  for (const auto& p : pieces) n += p.ids.size();
+  return n;
+}
+
+PipelineTokenizer::PipelineTokenizer(Parts parts, std::filesystem::path source)
+    : added_(parts.added_tokens),
+      normalizer_(std::move(parts.normalizer)),
+      pre_tokenizer_(std::move(parts.pre_tokenizer)),
+      model_(std::move(parts.model)),
+      template_(std::move(parts.pair_template)),
+      source_(std::move(source)) {
+  for (const auto& t : parts.added_tokens) {
+    if (t.id < 0) throw ModelError(source_.string() + ": negative id for added token " + t.content);
+    if (!model_->id_to_token(t.id)) added_by_id_.emplace_back(t.id, t.content);
+  }
+  // Every id the encoder can emit must name a token, so id_to_token never fails on output.
+  for (const auto& piece : template_.pieces) {
+    for (int32_t id : piece.ids) {
+      const bool known = model_->id_to_token(id) ||
+                         std::any_of(added_by_id_.begin(), added_by_id_.end(),
+                                     [id](const auto& a) { return a.first == id; });
+      if (!known) {
+        throw ModelError(source_.string() + ": the pair template uses token id " +
+                         std::to_string(id) + ", which names no token");
+      }
+    }
+  }
+}
+
+std::vector<int32_t> PipelineTokenizer::encode(std::string_view text) const {
+  const std::u32string chars = unicode::decode_utf8(text);
+  std::vector<int32_t> ids;
+  std::vector<AddedVocabulary::Segment> raw;
+  added_.split(chars, /*normalized=*/false, raw);
+  std::vector<AddedVocabulary::Segment> inner;
+  for (const auto& seg : raw) {
+    if (seg.id >= 0) {
+      ids.push_back(seg.id);
+      continue;
+    }
+    std::u32string normalized = chars.substr(seg.begin, seg.end - seg.begin);
+    if (normalizer_) normalizer_->normalize(normalized);
+    if (!added_.has(/*normalized=*/true)) {
+      encode_piece(Piece{std::move(normalized), seg.begin == 0}, ids);
+      continue;
+    }
+    inner.clear();
+    added_.split(normalized, /*normalized=*/true, inner);
+    for (const auto& part : inner) {
+      if (part.id >= 0) {
+        ids.push_back(part.id);
+      } else {
+        encode_piece(Piece{normalized.substr(part.begin, part.end - part.begin),
+                           seg.begin == 0 && part.begin == 0},
+                     ids);
+      }
+    }
+  }
+  return ids;
+}
+
+void PipelineTokenizer::encode_piece(Piece piece, std::vector<int32_t>& out) const {
+  if (piece.text.empty()) return;
+  std::vector<Piece> words;
+  words.push_back(std::move(piece));
+  if (pre_tokenizer_) pre_tokenizer_->pre_tokenize(words);
+  std::string utf8;
+  for (const auto& w : words) {
+    if (w.text.empty()) continue;
+    utf8.clear();
+    for (char32_t c : w.text) unicode::append_utf8(c, utf8);
+    model_->tokenize(utf8, out);
+  }
+}
+
+std::string PipelineTokenizer::id_to_token(int32_t id) const {
+  if (auto token = model_->id_to_token(id)) return *token;
+  for (const auto& [added_id, content] : added_by_id_) {
+    if (added_id == id) return content;
+  }
+  throw InputError("token id " + std::to_string(id) + " is outside the vocabulary");
+}
+
+std::optional<int32_t> PipelineTokenizer::token_to_id(std::string_view token) const {
+  for (const auto& [added_id, content] : added_by_id_) {
+    if (content == token) return added_id;
+  }
+  return model_->token_to_id(token);
+}
+
+}  // namespace crossrank

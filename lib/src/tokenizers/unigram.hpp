@@ -1,0 +1,47 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "pipeline.hpp"
+
+namespace crossrank {
+
+// SentencePiece's unigram language model as HF tokenizers runs it (its port of
+// sentencepiece's EncodeOptimized): the Viterbi path of highest total piece score;
+// a char no piece covers is <unk> scored min_score - 10; consecutive unknowns fuse.
+class UnigramModel final : public Model {
+ public:
+  using Vocabulary = std::vector<std::pair<std::string, double>>;  // (piece, score) by id
+
+  // Throws ModelError (naming source) for an empty vocabulary or a bad unk_id.
+  UnigramModel(Vocabulary vocab, std::optional<int32_t> unk_id, bool byte_fallback,
+               const std::string& source);
+
+  void tokenize(std::string_view word, std::vector<int32_t>& out) const override;
+  std::optional<int32_t> token_to_id(std::string_view token) const override;
+  std::optional<std::string> id_to_token(int32_t id) const override;
+  size_t vocab_size() const override { return vocab_.size(); }
+  std::string kind() const override { return "unigram"; }
+
+ private:
+  // A byte trie over the pieces; token is the id a string maps to (the last duplicate).
+  struct Node {
+    int32_t token = -1;
+    std::vector<std::pair<unsigned char, int32_t>> children;  // sorted by byte
+  };
+  int32_t child(int32_t node, unsigned char byte) const;
+  void emit(std::string_view piece, std::vector<int32_t>& out) const;
+
+  Vocabulary vocab_;
+  std::unordered_map<std::string, int32_t> ids_;
+  std::vector<Node> trie_;
+  double min_score_ = 0;
+  std::optional<int32_t> unk_id_;
+  bool byte_fallback_ = false;
+};
+
+}  // namespace crossrank
