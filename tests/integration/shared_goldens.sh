@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Generates token goldens for sentences of ../shared/data with the HF tokenizers
-# reference (npm @anush008/tokenizers, installed by scripts/setup.sh), then checks
-# crossrank against them. Exit 77 (ctest: skipped) when the data or the reference
-# is not on this machine.
+# reference (npm @anush008/tokenizers, installed by scripts/setup.sh) for the tokenizer
+# of every family, then checks crossrank against them. Exit 77 (ctest: skipped) when the
+# data or the reference is not on this machine.
 set -euo pipefail
 unit_tests=$1 out_dir=$2 shared_data=$3
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,8 +15,16 @@ if [[ ! -d "$repo/scripts/goldens/node_modules/@anush008/tokenizers" ]] || ! com
   exit 77
 fi
 mkdir -p "$out_dir"
-goldens="$out_dir/bert-base-uncased.shared.jsonl"
-node "$repo/scripts/goldens/make_token_goldens.js" \
-  --tokenizer "$repo/tests/data/vocab/bert-base-uncased/tokenizer.json" \
-  --from-shared "$shared_data" --output "$goldens"
-CROSSRANK_SHARED_GOLDENS="$goldens" exec "$unit_tests" "[shared]"
+# name=tokenizer directory; the test binary reads CROSSRANK_SHARED_GOLDENS_DIR/<name>.jsonl
+declare -A dirs=(
+  [bert-base-uncased]="$repo/tests/data/vocab/bert-base-uncased"
+  [xlmr]="$repo/tests/data/tokenizers/xlmr"
+  [deberta]="$repo/tests/data/tokenizers/deberta"
+  [roberta]="$repo/tests/data/tokenizers/roberta"
+)
+for name in "${!dirs[@]}"; do
+  node "$repo/scripts/goldens/make_token_goldens.js" \
+    --tokenizer "${dirs[$name]}/tokenizer.json" \
+    --from-shared "$shared_data" --output "$out_dir/$name.jsonl"
+done
+CROSSRANK_SHARED_GOLDENS_DIR="$out_dir" exec "$unit_tests" "[shared]"

@@ -55,8 +55,9 @@ std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir, const Family& fami
   const fs::path vocab_file = dir / "vocab.json";
   const fs::path merges_file = dir / "merges.txt";
   const json config = read_config(dir);
+  const json vocab_json = read_json_file(vocab_file);
   BpeModel::Vocabulary vocab;
-  for (const auto& [token, id] : read_json_file(vocab_file).items()) vocab[token] = id.get<int32_t>();
+  for (const auto& [token, id] : vocab_json.items()) vocab[token] = id.get<int32_t>();
   BpeModel::Merges merges;
   const std::vector<std::string> lines = read_lines(merges_file);
   for (size_t i = 0; i < lines.size(); ++i) {
