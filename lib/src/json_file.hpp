@@ -10,8 +10,20 @@
 
 namespace crossrank {
 
+// How decimal numbers become doubles.
+enum class JsonFloats {
+  exact,  // correctly rounded
+  // As Rust's serde_json reads them by default (HF tokenizers reads tokenizer.json that
+  // way): the digits as an integer, converted to double, then divided by a power of ten.
+  // That can be 1 ulp off, and Unigram ties between equal-score paths depend on it.
+  serde,
+};
+
 // Reads a JSON file of a model bundle; any failure is a ModelError naming the file.
-nlohmann::json read_json_file(const std::filesystem::path& path);
+nlohmann::json read_json_file(const std::filesystem::path& path, JsonFloats floats = JsonFloats::exact);
+
+// serde_json's (no float_roundtrip) value of a JSON number's text.
+double serde_json_f64(const std::string& number);
 
 // Reads one line per entry (vocab.txt), dropping the line end ("\n" or "\r\n").
 std::vector<std::string> read_lines(const std::filesystem::path& path);

@@ -279,7 +279,7 @@ std::optional<PairTemplate> parse_post_processor(const json& pp, const fs::path&
 }  // namespace
 
 std::unique_ptr<Tokenizer> load_tokenizer_json(const fs::path& file) {
-  const json j = read_json_file(file);
+  const json j = read_json_file(file, JsonFloats::serde);
   PipelineTokenizer::Parts parts;
   parts.model = parse_model(j.at("model"), file);
   const json& norm = j.value("normalizer", json());
