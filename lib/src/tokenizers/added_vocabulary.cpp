@@ -16,23 +16,31 @@ AddedVocabulary::AddedVocabulary(const std::vector<AddedToken>& tokens) {
   for (const auto& t : tokens) {
     if (t.content.empty()) continue;
     Entry e{unicode::decode_utf8(t.content), t.id, t.lstrip, t.rstrip, t.single_word};
-    (t.normalized ? normalized_ : raw_).push_back(std::move(e));
+    (t.normalized ? normalized_ : raw_)[e.content[0]].push_back(std::move(e));
   }
   auto longest_first = [](const Entry& a, const Entry& b) {
     return a.content.size() > b.content.size();
   };
-  std::stable_sort(raw_.begin(), raw_.end(), longest_first);
-  std::stable_sort(normalized_.begin(), normalized_.end(), longest_first);
+  for (Index* index : {&raw_, &normalized_}) {
+    for (auto& [first, entries] : *index) {
+      std::stable_sort(entries.begin(), entries.end(), longest_first);
+    }
+  }
 }
 
 void AddedVocabulary::split(std::u32string_view text, bool normalized,
                             std::vector<Segment>& out) const {
-  const auto& entries = normalized ? normalized_ : raw_;
+  const Index& index = normalized ? normalized_ : raw_;
   size_t plain_begin = 0;
   size_t i = 0;
   while (i < text.size()) {
     const Entry* match = nullptr;
-    for (const auto& e : entries) {
+    auto candidates = index.find(text[i]);
+    if (candidates == index.end()) {
+      ++i;
+      continue;
+    }
+    for (const auto& e : candidates->second) {
       if (text.compare(i, e.content.size(), e.content) != 0) continue;
       const size_t stop = i + e.content.size();
       if (e.single_word && ((i > 0 && is_word_char(text[i - 1])) ||

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "crossrank/tokenizer.hpp"
@@ -33,8 +34,11 @@ class AddedVocabulary {
     int32_t id;
     bool lstrip, rstrip, single_word;
   };
-  std::vector<Entry> raw_;         // sorted longest first
-  std::vector<Entry> normalized_;  // sorted longest first
+  // Entries by their first char, each list longest first: a text position only looks at
+  // the tokens that can start there.
+  using Index = std::unordered_map<char32_t, std::vector<Entry>>;
+  Index raw_;
+  Index normalized_;
 };
 
 }  // namespace crossrank
