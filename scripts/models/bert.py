@@ -20,18 +20,23 @@ with int64 inputs of shape [B, L] and float logits of shape [B, num_labels].
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
-__all__ = ["BertConfig", "BertForSequenceClassification"]
+__all__ = ["BertConfig", "BertForSequenceClassification",
+           "extended_attention_mask", "load_hf_state_dict_strict"]
 
 _SUPPORTED_ACTS = ("gelu", "gelu_new", "gelu_pytorch_tanh", "relu")
 
 
 class BertConfig:
     """The subset of an HF ``config.json`` that determines the BERT math."""
+
+    # config.json "model_type" values that from_dict accepts (subclasses of
+    # this config for other architectures override it).
+    MODEL_TYPES = ("bert",)
 
     def __init__(
         self,
@@ -80,11 +85,12 @@ class BertConfig:
         num_labels follows transformers' PretrainedConfig: ``id2label`` wins
         when present, else ``num_labels``, else 2.
         """
-        model_type = d.get("model_type", "bert")
-        if model_type != "bert":
-            raise ValueError(f"model_type {model_type!r} is not 'bert'")
+        model_type = d.get("model_type", cls.MODEL_TYPES[0])
+        if model_type not in cls.MODEL_TYPES:
+            raise ValueError(f"model_type {model_type!r} is not one of "
+                             f"{cls.MODEL_TYPES} ({cls.__name__})")
         if d.get("is_decoder") or d.get("add_cross_attention"):
-            raise ValueError("decoder / cross-attention BERT is not supported")
+            raise ValueError("decoder / cross-attention models are not supported")
         if "id2label" in d and d["id2label"]:
             num_labels = len(d["id2label"])
         else:
@@ -251,6 +257,20 @@ class BertPooler(nn.Module):
         return self.activation(self.dense(hidden_states[:, 0]))
 
 
+def extended_attention_mask(attention_mask: Tensor, hidden: Tensor,
+                            dtype: torch.dtype) -> Tensor:
+    """transformers' get_extended_attention_mask for an encoder.
+
+    ``(1.0 - mask[:, None, None, :]) * torch.finfo(dtype).min``: 0 where the
+    [B, L] mask is 1, the most negative finite value where it is 0, shaped
+    [B, 1, 1, L] to add to the attention scores. dtype is the model's dtype
+    at call/trace time; type_as keeps the cast itself dynamic in a traced
+    graph.
+    """
+    extended = attention_mask[:, None, None, :].type_as(hidden)
+    return (1.0 - extended) * torch.finfo(dtype).min
+
+
 class BertModel(nn.Module):
     def __init__(self, config: BertConfig) -> None:
         super().__init__()
@@ -263,13 +283,8 @@ class BertModel(nn.Module):
                 token_type_ids: Tensor) -> Tensor:
         """Returns the pooled output [B, hidden]."""
         hidden = self.embeddings(input_ids, token_type_ids)
-        # transformers' get_extended_attention_mask:
-        #   (1.0 - mask[:, None, None, :]) * torch.finfo(dtype).min
-        # dtype is the model's dtype at call/trace time; type_as keeps the
-        # cast itself dynamic in a traced graph.
         dtype = self.embeddings.word_embeddings.weight.dtype
-        extended = attention_mask[:, None, None, :].type_as(hidden)
-        extended = (1.0 - extended) * torch.finfo(dtype).min
+        extended = extended_attention_mask(attention_mask, hidden, dtype)
         hidden = self.encoder(hidden, extended)
         return self.pooler(hidden)
 
@@ -306,20 +321,34 @@ class BertForSequenceClassification(nn.Module):
         ``bert.embeddings.position_ids`` that old checkpoints still carry.
         Any other missing or unexpected key is an error.
         """
-        fixed = {}
-        for key, value in state_dict.items():
-            if key.endswith("LayerNorm.gamma"):
-                key = key[: -len("gamma")] + "weight"
-            elif key.endswith("LayerNorm.beta"):
-                key = key[: -len("beta")] + "bias"
-            fixed[key] = value
-        fixed.pop("bert.embeddings.position_ids", None)
-        # Tolerated extras that do not influence the classifier's output.
-        for key in list(fixed):
-            if key.startswith("bert.embeddings.token_type_ids"):
-                fixed.pop(key)
-        result = self.load_state_dict(fixed, strict=False)
-        if result.missing_keys or result.unexpected_keys:
-            raise KeyError(
-                f"state dict mismatch: missing={result.missing_keys} "
-                f"unexpected={result.unexpected_keys}")
+        load_hf_state_dict_strict(
+            self, state_dict,
+            drop_prefixes=("bert.embeddings.position_ids",
+                           # Tolerated extras that do not influence the
+                           # classifier's output.
+                           "bert.embeddings.token_type_ids"))
+
+
+def load_hf_state_dict_strict(module: nn.Module, state_dict: Mapping[str, Tensor],
+                              drop_prefixes: Tuple[str, ...] = ()) -> None:
+    """Strictly load an HF state dict into ``module``.
+
+    Renames legacy LayerNorm gamma/beta to weight/bias (as transformers does)
+    and drops keys starting with one of ``drop_prefixes`` (buffers and
+    unused parts that old checkpoints carry); any other missing or
+    unexpected key raises KeyError.
+    """
+    fixed = {}
+    for key, value in state_dict.items():
+        if key.endswith("LayerNorm.gamma"):
+            key = key[: -len("gamma")] + "weight"
+        elif key.endswith("LayerNorm.beta"):
+            key = key[: -len("beta")] + "bias"
+        if key.startswith(drop_prefixes):
+            continue
+        fixed[key] = value
+    result = module.load_state_dict(fixed, strict=False)
+    if result.missing_keys or result.unexpected_keys:
+        raise KeyError(
+            f"state dict mismatch: missing={result.missing_keys} "
+            f"unexpected={result.unexpected_keys}")
