@@ -349,3 +349,32 @@ TEST_CASE("rerank and score give a pair the same score", "[cli]") {
     }
   }
 }
+
+TEST_CASE("every tokenizer family: info names the tokenizer, tokenize gives the reference ids",
+          "[cli]") {
+  struct Family {
+    const char* fixture;
+    const char* tokenizer;
+    bool token_type_ids;  // whether the model takes them
+  };
+  for (const Family& f : {Family{"tiny-roberta", "bpe", false}, Family{"tiny-xlmr", "unigram", false},
+                          Family{"tiny-deberta", "unigram", true}}) {
+    INFO(f.fixture);
+    const std::string model = "-m " + (data_dir() / "models" / f.fixture).string() + " ";
+    const Result info = run("info --json " + model);
+    REQUIRE(info.code == 0);
+    const json j = json::parse(info.out);
+    CHECK(j["tokenizer"] == f.tokenizer);
+    CHECK(std::filesystem::path(j["tokenizer_file"].get<std::string>()).filename() == "tokenizer.json");
+    CHECK(j["max_length"] == 512);
+    // The first reference pair, through the binary.
+    const json golden = crossrank::test::read_jsonl(data_dir() / "goldens" /
+                                                    (std::string(f.fixture) + ".scores.jsonl"))[0];
+    const json pair = {{"text_a", golden["text_a"]}, {"text_b", golden["text_b"]}};
+    const Result tok = run("tokenize " + model + "--max-length " + golden["max_length"].dump(), pair.dump());
+    REQUIRE(tok.code == 0);
+    const json row = tok.lines().at(0);
+    CHECK(row["input_ids"] == golden["input_ids"]);
+    CHECK(row.contains("token_type_ids") == f.token_type_ids);
+  }
+}

@@ -33,34 +33,41 @@ crossrank::Batch batch_of(const std::vector<std::vector<int32_t>>& rows) {
 
 }  // namespace
 
-TEST_CASE("tiny BERT scores equal Python eager to 1e-5, alone and batched", "[model]") {
-  std::map<size_t, std::vector<json>> by_length;
-  for (const json& g : crossrank::test::read_jsonl(data_dir() / "goldens" / "tiny-bert.scores.jsonl")) {
-    by_length[g["max_length"].get<size_t>()].push_back(g);
-  }
-  REQUIRE(by_length.size() > 3);
-  size_t checked = 0;
-  for (const auto& [max_length, goldens] : by_length) {
-    crossrank::ScoringOptions options;
-    options.model.device = "cpu";
-    options.max_length = max_length;
-    auto reranker = crossrank::Reranker::load(tiny_bert(), options);
-    std::vector<crossrank::EncodedPair> pairs;
-    for (const auto& g : goldens) {
-      pairs.push_back(reranker.encode(g["text_a"].get<std::string>(), g["text_b"].get<std::string>()));
+TEST_CASE("every family's fixture scores equal Python eager to 1e-5, alone and batched", "[model]") {
+  // Tokenizer, pair template, inputs and model together, against the reference ids and the
+  // eager model's scores (tests/data/models/README.md).
+  for (const char* family : {"tiny-bert", "tiny-roberta", "tiny-xlmr", "tiny-deberta"}) {
+    INFO("fixture " << family);
+    std::map<size_t, std::vector<json>> by_length;
+    for (const json& g :
+         crossrank::test::read_jsonl(data_dir() / "goldens" / (std::string(family) + ".scores.jsonl"))) {
+      by_length[g["max_length"].get<size_t>()].push_back(g);
     }
-    const auto batched = reranker.score(pairs);
-    for (size_t i = 0; i < goldens.size(); ++i) {
-      INFO("pair " << goldens[i]["text_a"] << " / " << goldens[i]["text_b"] << " at " << max_length);
-      CHECK(json(pairs[i].input_ids) == goldens[i]["input_ids"]);
-      const auto alone = reranker.score({pairs[i]});
-      const double expected = goldens[i]["score"].get<double>();
-      CHECK(std::abs(alone.at(0, 0) - expected) < 1e-5);
-      CHECK(std::abs(batched.at(i, 0) - expected) < 1e-5);
-      ++checked;
+    REQUIRE(by_length.size() > 3);
+    size_t checked = 0;
+    for (const auto& [max_length, goldens] : by_length) {
+      crossrank::ScoringOptions options;
+      options.model.device = "cpu";
+      options.max_length = max_length;
+      auto reranker = crossrank::Reranker::load(data_dir() / "models" / family, options);
+      std::vector<crossrank::EncodedPair> pairs;
+      for (const auto& g : goldens) {
+        pairs.push_back(reranker.encode(g["text_a"].get<std::string>(), g["text_b"].get<std::string>()));
+      }
+      const auto batched = reranker.score(pairs);
+      for (size_t i = 0; i < goldens.size(); ++i) {
+        INFO("pair " << goldens[i]["text_a"] << " / " << goldens[i]["text_b"] << " at " << max_length);
+        CHECK(json(pairs[i].input_ids) == goldens[i]["input_ids"]);
+        CHECK(json(pairs[i].token_type_ids) == goldens[i]["token_type_ids"]);
+        const auto alone = reranker.score({pairs[i]});
+        const double expected = goldens[i]["score"].get<double>();
+        CHECK(std::abs(alone.at(0, 0) - expected) < 1e-5);
+        CHECK(std::abs(batched.at(i, 0) - expected) < 1e-5);
+        ++checked;
+      }
     }
+    CHECK(checked >= 200);
   }
-  CHECK(checked >= 200);
 }
 
 TEST_CASE("every output convention of the variant fixtures", "[model]") {
