@@ -10,6 +10,13 @@ namespace crossrank::unicode {
 // overlong form, surrogate or value above U+10FFFF.
 std::u32string decode_utf8(std::string_view text);
 void append_utf8(char32_t c, std::string& out);
+// Bytes of the UTF-8 sequence that starts with lead (valid input assumed).
+inline size_t utf8_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  return 4;
+}
 
 // Rust's char::is_whitespace (the White_Space property), which HF tokenizers uses.
 bool is_whitespace(char32_t c);

@@ -21,9 +21,9 @@ Every pair has max_length >= 5, so every template fits (RoBERTa/XLM-R pair
 templates add 4 special tokens, BERT/DeBERTa 3).
 """
 
-import argparse
-import json
 import sys
+
+from cases_io import cases_main
 
 # ---------------------------------------------------------------------------
 # Single texts (encoded without special tokens, without truncation).
@@ -548,31 +548,5 @@ def build_cases():
     return cases
 
 
-def json_line(obj):
-    s = json.dumps(obj, ensure_ascii=False)
-    for c in "\u0085\u2028\u2029":
-        s = s.replace(c, "\\u%04x" % ord(c))
-    return s + "\n"
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--output", required=True)
-    args = p.parse_args()
-    cases = build_cases()
-    seen = set()
-    for c in cases:
-        key = json.dumps(c, sort_keys=True)
-        if key in seen:
-            sys.exit("duplicate case: " + key)
-        seen.add(key)
-    with open(args.output, "w", encoding="utf-8", newline="\n") as f:
-        for c in cases:
-            f.write(json_line(c))
-    n_single = sum(c["kind"] == "single" for c in cases)
-    print("wrote %d singles, %d pairs to %s" % (n_single, len(cases) - n_single, args.output),
-          file=sys.stderr)
-
-
 if __name__ == "__main__":
-    main()
+    cases_main(__doc__.splitlines()[0], build_cases)

@@ -38,6 +38,8 @@ import sys
 
 import sentencepiece
 
+from cases_io import json_line
+
 # Unicode White_Space: what the Rust regex \s matches in HF's lstrip/rstrip (added_vocabulary.rs).
 RUST_WHITESPACE = set(
     "\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004"
@@ -109,13 +111,6 @@ def encode(sp, family, text):
                 ids.append(i)
                 tokens.append(sp.IdToPiece(i))
     return ids, tokens
-
-
-def json_line(obj):
-    s = json.dumps(obj, ensure_ascii=False)
-    for c in "\u0085\u2028\u2029":
-        s = s.replace(c, "\\u%04x" % ord(c))
-    return s + "\n"
 
 
 def check_layout(sp, family):

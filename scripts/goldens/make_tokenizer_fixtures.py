@@ -301,6 +301,45 @@ FIXTURE_NOTE = "crossrank tokenizer fixture: trained on the project's test texts
 # XLM-R
 
 
+def xlmr_configs(vocab_size, added=None):
+    """tokenizer_config.json and config.json of an XLM-R-style fixture."""
+    tok_config = {
+        "bos_token": "<s>",
+        "clean_up_tokenization_spaces": True,
+        "cls_token": "<s>",
+        "eos_token": "</s>",
+        "mask_token": "<mask>",
+        "model_max_length": 512,
+        "pad_token": "<pad>",
+        "sep_token": "</s>",
+        "tokenizer_class": "XLMRobertaTokenizer",
+        "unk_token": "<unk>",
+    }
+    if added is not None:
+        tok_config["added_tokens_decoder"] = added_tokens_decoder(added)
+    config = {
+        "_crossrank_fixture": FIXTURE_NOTE,
+        "architectures": ["XLMRobertaForSequenceClassification"],
+        "model_type": "xlm-roberta",
+        "vocab_size": vocab_size,
+        "hidden_size": 16,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "intermediate_size": 32,
+        "hidden_act": "gelu",
+        "max_position_embeddings": 514,
+        "type_vocab_size": 1,
+        "layer_norm_eps": 1e-05,
+        "pad_token_id": 1,
+        "bos_token_id": 0,
+        "eos_token_id": 2,
+        "position_embedding_type": "absolute",
+        "id2label": {"0": "LABEL_0"},
+        "label2id": {"LABEL_0": 0},
+    }
+    return tok_config, config
+
+
 def xlmr_files(model_path, out_dir, legacy_dir):
     m = parse_model(model_path)
     pieces, trainer = m["pieces"], m["trainer"]
@@ -337,39 +376,7 @@ def xlmr_files(model_path, out_dir, legacy_dir):
         {"type": "Unigram", "unk_id": 3, "vocab": vocab, "byte_fallback": False},
     )
 
-    tok_config = {
-        "added_tokens_decoder": added_tokens_decoder(added),
-        "bos_token": "<s>",
-        "clean_up_tokenization_spaces": True,
-        "cls_token": "<s>",
-        "eos_token": "</s>",
-        "mask_token": "<mask>",
-        "model_max_length": 512,
-        "pad_token": "<pad>",
-        "sep_token": "</s>",
-        "tokenizer_class": "XLMRobertaTokenizer",
-        "unk_token": "<unk>",
-    }
-    config = {
-        "_crossrank_fixture": FIXTURE_NOTE,
-        "architectures": ["XLMRobertaForSequenceClassification"],
-        "model_type": "xlm-roberta",
-        "vocab_size": len(vocab),
-        "hidden_size": 16,
-        "num_hidden_layers": 2,
-        "num_attention_heads": 2,
-        "intermediate_size": 32,
-        "hidden_act": "gelu",
-        "max_position_embeddings": 514,
-        "type_vocab_size": 1,
-        "layer_norm_eps": 1e-05,
-        "pad_token_id": 1,
-        "bos_token_id": 0,
-        "eos_token_id": 2,
-        "position_embedding_type": "absolute",
-        "id2label": {"0": "LABEL_0"},
-        "label2id": {"LABEL_0": 0},
-    }
+    tok_config, config = xlmr_configs(len(vocab), added)
 
     for d in (out_dir, legacy_dir):
         os.makedirs(d, exist_ok=True)
@@ -501,37 +508,7 @@ def spm_bpe_files(model_path, out_dir):
         sys.exit("spm-bpe: expected a BPE model")
     assert [p["piece"] for p in pieces[:3]] == ["<unk>", "<s>", "</s>"], pieces[:3]
     n = len(pieces) + 2  # fairseq layout: +1 offset, +1 for <mask>
-    tok_config = {
-        "bos_token": "<s>",
-        "clean_up_tokenization_spaces": True,
-        "cls_token": "<s>",
-        "eos_token": "</s>",
-        "mask_token": "<mask>",
-        "model_max_length": 512,
-        "pad_token": "<pad>",
-        "sep_token": "</s>",
-        "tokenizer_class": "XLMRobertaTokenizer",
-        "unk_token": "<unk>",
-    }
-    config = {
-        "_crossrank_fixture": FIXTURE_NOTE,
-        "architectures": ["XLMRobertaForSequenceClassification"],
-        "model_type": "xlm-roberta",
-        "vocab_size": n,
-        "hidden_size": 16,
-        "num_hidden_layers": 2,
-        "num_attention_heads": 2,
-        "intermediate_size": 32,
-        "hidden_act": "gelu",
-        "max_position_embeddings": 514,
-        "type_vocab_size": 1,
-        "layer_norm_eps": 1e-05,
-        "pad_token_id": 1,
-        "bos_token_id": 0,
-        "eos_token_id": 2,
-        "id2label": {"0": "LABEL_0"},
-        "label2id": {"LABEL_0": 0},
-    }
+    tok_config, config = xlmr_configs(n)
     os.makedirs(out_dir, exist_ok=True)
     shutil.copyfile(model_path, os.path.join(out_dir, "sentencepiece.bpe.model"))
     write_config_json(os.path.join(out_dir, "tokenizer_config.json"), tok_config)

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <queue>
 
+#include "../unicode.hpp"
 #include "crossrank/error.hpp"
 
 namespace crossrank {
@@ -14,12 +15,6 @@ uint64_t pair_key(int32_t a, int32_t b) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
 }
 
-size_t utf8_char_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xE) return 3;
-  return 4;
-}
 
 }  // namespace
 
@@ -115,7 +110,7 @@ std::vector<int32_t> BpeModel::merge_word(std::string_view word) const {
   std::optional<int32_t> pending_unk;
   std::string symbol;
   for (size_t i = 0; i < word.size();) {
-    const size_t len = std::min(utf8_char_length(static_cast<unsigned char>(word[i])), word.size() - i);
+    const size_t len = std::min(unicode::utf8_length(static_cast<unsigned char>(word[i])), word.size() - i);
     const std::string_view ch = word.substr(i, len);
     symbol.clear();
     if (i > 0 && options_.continuing_subword_prefix) symbol += *options_.continuing_subword_prefix;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "../unicode.hpp"
 #include "crossrank/error.hpp"
 
 namespace crossrank {
@@ -12,12 +13,6 @@ namespace {
 
 constexpr double kUnkPenalty = 10.0;
 
-size_t utf8_char_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xE) return 3;
-  return 4;
-}
 
 }  // namespace
 
@@ -87,7 +82,7 @@ void UnigramModel::tokenize(std::string_view word, std::vector<int32_t>& out) co
   std::vector<Best> best(size + 1);
   for (size_t start = 0; start < size;) {
     const double base = best[start].score;
-    const size_t char_len = std::min(utf8_char_length(static_cast<unsigned char>(word[start])), size - start);
+    const size_t char_len = std::min(unicode::utf8_length(static_cast<unsigned char>(word[start])), size - start);
     bool has_single_char = false;
     auto relax = [&](size_t end, int32_t id, double score) {
       Best& target = best[end];
