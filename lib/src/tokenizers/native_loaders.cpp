@@ -3,6 +3,7 @@
 #include "../json_file.hpp"
 #include "bert_normalizer.hpp"
 #include "bpe.hpp"
+#include "crossrank/logging.hpp"
 #include "loaders.hpp"
 #include "pre_tokenizers.hpp"
 #include "sentencepiece_model.hpp"
@@ -91,6 +92,9 @@ std::unique_ptr<Tokenizer> load_sentencepiece(const fs::path& file, const Family
                      "\"xlm-roberta\" and \"deberta-v2\" only (this bundle says \"" +
                      family.model_type + "\"); add the model's tokenizer.json (docs/models.md)");
   }
+  log::info(file.string() + ": tokenizing with the sentencepiece library, as the slow "
+            "transformers tokenizer does; add tokenizer.json for the fast tokenizer's exact "
+            "behaviour (docs/models.md, known differences)");
   PipelineTokenizer::Parts parts;
   parts.model = std::make_unique<SentencePieceModel>(file, layout);
   const fs::path dir = file.parent_path();
