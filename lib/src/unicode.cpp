@@ -2,7 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 #include "crossrank/error.hpp"
 
@@ -139,14 +141,26 @@ bool is_number(char32_t c) {
 
 bool is_alphanumeric(char32_t c) { return is_letter(c) || is_number(c); }
 
-std::u32string normalize(std::u32string_view text, Form form) {
-  int options = UTF8PROC_STABLE;
-  switch (form) {
-    case Form::nfc: options |= UTF8PROC_COMPOSE; break;
-    case Form::nfd: options |= UTF8PROC_DECOMPOSE; break;
-    case Form::nfkc: options |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT; break;
-    case Form::nfkd: options |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT; break;
-  }
+namespace {
+
+// Characters whose decomposition HF tokenizers' (older) Unicode tables do not have: they
+// stay as they are there, so they stay as they are here.
+struct Frozen {
+  char32_t cp;
+  bool canonical;  // in NFD/NFC
+  bool compat;     // in NFKD/NFKC
+};
+constexpr Frozen kFrozen[] = {
+#include "unicode_frozen.inc"
+};
+
+bool frozen(char32_t c, bool compat) {
+  auto it = std::lower_bound(std::begin(kFrozen), std::end(kFrozen), c,
+                             [](const Frozen& f, char32_t v) { return f.cp < v; });
+  return it != std::end(kFrozen) && it->cp == c && (compat ? it->compat : it->canonical);
+}
+
+std::u32string utf8proc_normalize(std::u32string_view text, int options) {
   std::string utf8;
   for (char32_t c : text) append_utf8(c, utf8);
   utf8proc_uint8_t* mapped = nullptr;
@@ -156,6 +170,29 @@ std::u32string normalize(std::u32string_view text, Form form) {
   if (n < 0) throw InputError(std::string("Unicode normalization failed: ") + utf8proc_errmsg(n));
   std::u32string out = decode_utf8(std::string_view(reinterpret_cast<char*>(mapped), n));
   std::free(mapped);
+  return out;
+}
+
+}  // namespace
+
+std::u32string normalize(std::u32string_view text, Form form) {
+  int options = UTF8PROC_STABLE;
+  switch (form) {
+    case Form::nfc: options |= UTF8PROC_COMPOSE; break;
+    case Form::nfd: options |= UTF8PROC_DECOMPOSE; break;
+    case Form::nfkc: options |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT; break;
+    case Form::nfkd: options |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT; break;
+  }
+  const bool compat = form == Form::nfkc || form == Form::nfkd;
+  // Runs between frozen characters are normalized; frozen ones are copied.
+  std::u32string out;
+  size_t run = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && !frozen(text[i], compat)) continue;
+    if (i > run) out += utf8proc_normalize(text.substr(run, i - run), options);
+    if (i < text.size()) out.push_back(text[i]);
+    run = i + 1;
+  }
   return out;
 }
 
@@ -169,7 +206,7 @@ std::u32string nfd(std::u32string_view text) {
   out.reserve(text.size());
   utf8proc_int32_t buf[32];
   for (char32_t c : text) {
-    if (c < 0xC0) {  // nothing below U+00C0 decomposes
+    if (c < 0xC0 || frozen(c, /*compat=*/false)) {  // nothing below U+00C0 decomposes
       out.push_back(c);
       continue;
     }

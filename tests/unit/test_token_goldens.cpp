@@ -99,6 +99,18 @@ TEST_CASE("tokenizer.json of every family matches HF tokenizers", "[goldens]") {
   }
 }
 
+TEST_CASE("tokenizer.json variants exercising every implemented option match HF tokenizers",
+          "[goldens]") {
+  size_t variants = 0;
+  for (const auto& entry : fs::directory_iterator(fixture("variants"))) {
+    const std::string name = entry.path().filename().string();
+    check_goldens(crossrank::load_tokenizer(entry.path()),
+                  goldens("variants") / (name + ".jsonl"), 900);
+    ++variants;
+  }
+  CHECK(variants >= 8);
+}
+
 TEST_CASE("vocab.json + merges.txt match HF tokenizers", "[goldens]") {
   crossrank::test::TempDir tmp;
   auto tokenizer = native_tokenizer(fixture("roberta"), tmp);
