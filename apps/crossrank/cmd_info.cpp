@@ -17,6 +17,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["model_file"] = b.model_file.string();
   info["model_type"] = b.model_type;
   info["architecture"] = b.architecture;
+  if (!b.exported_by.is_null()) info["exported_by"] = b.exported_by;
   info["tokenizer"] = tok.kind();
   info["tokenizer_file"] = tok.source().string();
   info["vocab_size"] = tok.vocab_size();

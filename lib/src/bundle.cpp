@@ -64,6 +64,7 @@ struct Overrides {
   std::optional<size_t> max_length;
   std::optional<std::vector<std::string>> inputs;
   std::optional<std::string> model_type;
+  nlohmann::json exported_by;  // null when absent
 };
 
 Overrides read_overrides(const fs::path& file) {
@@ -87,6 +88,9 @@ Overrides read_overrides(const fs::path& file) {
         o.inputs = value.get<std::vector<std::string>>();
       } else if (key == "model_type") {
         o.model_type = value.get<std::string>();
+      } else if (key == "exported_by") {
+        if (!value.is_object()) throw ConfigError("\"exported_by\" must be an object");
+        o.exported_by = value;
       } else {
         log::warn(file.string() + ": ignoring unknown key \"" + key + "\"");
       }
@@ -133,6 +137,11 @@ BundleConfig load_bundle_config(const fs::path& dir) {
   read_labels(config, config_file, b);
   b.pad_token_id = json_value<int64_t>(config, "pad_token_id", 0, config_file);
   b.input_names = overrides.inputs.value_or(std::vector<std::string>{});
+  if (overrides.exported_by.is_object()) {
+    b.exported_by = overrides.exported_by;
+    const auto torch = overrides.exported_by.find("torch");
+    if (torch != overrides.exported_by.end() && torch->is_string()) b.exported_torch = torch->get<std::string>();
+  }
 
   size_t limit = json_value<size_t>(config, "max_position_embeddings", 512, config_file);
   if (positions_offset_by_padding(b.model_type) && limit > 2) limit -= 2;

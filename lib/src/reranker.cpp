@@ -28,6 +28,7 @@ Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOp
   std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bundle_dir);
   ModelOptions model_options = options.model;
   model_options.input_names = bundle.input_names;
+  model_options.producer_torch = bundle.exported_torch;
   auto model = load_torchscript_model(bundle.model_file, model_options);
   return Reranker(std::move(bundle), std::move(tokenizer), std::move(model), options);
 }

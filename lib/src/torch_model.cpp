@@ -1,4 +1,5 @@
 // The only translation unit that includes libtorch's headers (with runtime_info.cpp).
+#include <caffe2/serialize/versions.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -67,6 +68,29 @@ std::string archive_note(const fs::path& file) {
   in.read(magic, 2);
   if (magic[0] != 'P' || magic[1] != 'K') return " (the file is not a TorchScript zip archive)";
   return "";
+}
+
+// When libtorch's complaint is about an archive or ops newer than itself: both versions
+// and the two ways out.
+std::string version_note(const std::string& what, const std::string& producer_torch) {
+  std::string archive;
+  const std::string marker = "PyTorch file with version ";
+  if (const auto at = what.find(marker); at != std::string::npos) {
+    archive = what.substr(at + marker.size(), what.find_first_not_of("0123456789", at + marker.size()) -
+                                                  (at + marker.size()));
+  }
+  const bool newer_ops = what.find("Unknown builtin op") != std::string::npos ||
+                         what.find("Unknown type name") != std::string::npos;
+  if (archive.empty() && !newer_ops) return "";
+  std::string made_by = producer_torch.empty() ? "a newer torch" : "torch " + producer_torch;
+  if (!archive.empty()) {
+    made_by += " (archive format " + archive + "; this libtorch reads up to " +
+               std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")";
+  }
+  return ": it was written by " + made_by + ", and crossrank links libtorch " TORCH_VERSION
+         ". Export it again with torch <= " TORCH_VERSION " and eager attention (e.g. Debian 12's "
+         "python3-torch: /usr/bin/python3 scripts/export_hf.py), or build crossrank against a "
+         "libtorch at least as new (docs/models.md)";
 }
 
 class TorchScriptModel final : public Model {
@@ -187,12 +211,8 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
     module = torch::jit::load(file.string(), device);
   } catch (const std::exception& e) {
     const std::string what = torch_message(e);
-    std::string hint = archive_note(file);
-    if (what.find("version") != std::string::npos || what.find("Unknown builtin op") != std::string::npos) {
-      hint += " (it may have been traced by a newer torch than this libtorch " TORCH_VERSION
-              "; trace with a matching torch and eager attention, see docs/models.md)";
-    }
-    throw ModelError("cannot load TorchScript model " + file.string() + hint + ": " + what);
+    throw ModelError("cannot load TorchScript model " + file.string() + archive_note(file) +
+                     version_note(what, options.producer_torch) + ": " + what);
   }
   module.eval();
   auto inputs = schema_inputs(module, file, options.input_names);

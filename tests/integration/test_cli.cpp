@@ -378,3 +378,13 @@ TEST_CASE("every tokenizer family: info names the tokenizer, tokenize gives the 
     CHECK(row.contains("token_type_ids") == f.token_type_ids);
   }
 }
+
+TEST_CASE("an archive from a newer torch names both versions and the ways out", "[cli]") {
+  const std::string model = "-m " + (data_dir() / "models" / "variants" / "newer-archive").string();
+  const Result r = run("score " + model, R"(["a","b"])");
+  CHECK(r.code == 4);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("torch 2.5.1") && Catch::Contains("archive format 11") &&
+                        Catch::Contains("libtorch 1.") && Catch::Contains("export_hf.py"));
+  CHECK_THAT(r.err, Catch::Contains("build crossrank against a libtorch at least as new"));
+}

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "crossrank/activation.hpp"
 
 namespace crossrank {
@@ -26,6 +28,10 @@ struct BundleConfig {
   std::string activation_source;     // where the activation came from
   std::vector<std::string> input_names;  // crossrank.json "inputs"; empty: from the model
   int64_t pad_token_id = 0;
+  // crossrank.json "exported_by" (written by scripts/export_hf.py): how model.pt was made.
+  nlohmann::json exported_by;  // null when absent
+  std::string exported_torch;  // exported_by.torch: the torch that wrote model.pt
+
 };
 
 // Throws ModelError for a missing directory/config and ConfigError for a bad crossrank.json.

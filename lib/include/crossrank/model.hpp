@@ -41,6 +41,9 @@ struct ModelOptions {
   // Names for forward()'s inputs when its own argument names are not the standard ones
   // (crossrank.json "inputs"); empty: read from the TorchScript schema.
   std::vector<std::string> input_names;
+  // The torch version that wrote the archive, when known (crossrank.json "exported_by"),
+  // named in the error when this libtorch cannot read it.
+  std::string producer_torch;
 };
 
 // Loads a TorchScript cross-encoder (model.pt) in eval mode. Throws ModelError with
