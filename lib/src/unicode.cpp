@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iterator>
+#include <vector>
 
 #include "crossrank/error.hpp"
 
@@ -160,38 +161,61 @@ bool frozen(char32_t c, bool compat) {
   return it != std::end(kFrozen) && it->cp == c && (compat ? it->compat : it->canonical);
 }
 
-std::u32string utf8proc_normalize(std::u32string_view text, int options) {
-  std::string utf8;
-  for (char32_t c : text) append_utf8(c, utf8);
-  utf8proc_uint8_t* mapped = nullptr;
-  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
-                                          static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
-                                          static_cast<utf8proc_option_t>(options));
-  if (n < 0) throw InputError(std::string("Unicode normalization failed: ") + utf8proc_errmsg(n));
-  std::u32string out = decode_utf8(std::string_view(reinterpret_cast<char*>(mapped), n));
-  std::free(mapped);
+uint8_t combining_class(char32_t c) {
+  return static_cast<uint8_t>(utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->combining_class);
+}
+
+// Full decomposition, then canonical ordering. Frozen characters stay whole. Each run of
+// non-starters is sorted on its own (stable, n log n: a long run of marks must not be
+// quadratic, as utf8proc's own bubble sort is).
+std::u32string decompose(std::u32string_view text, bool compat) {
+  const int options = UTF8PROC_DECOMPOSE | (compat ? UTF8PROC_COMPAT : 0);
+  std::u32string out;
+  out.reserve(text.size());
+  utf8proc_int32_t buf[32];
+  for (char32_t c : text) {
+    if (c < 0xA0 || frozen(c, compat)) {  // nothing below U+00A0 decomposes
+      out.push_back(c);
+      continue;
+    }
+    int last_boundclass = 0;
+    const utf8proc_ssize_t n = utf8proc_decompose_char(
+        static_cast<utf8proc_int32_t>(c), buf, 32, static_cast<utf8proc_option_t>(options),
+        &last_boundclass);
+    if (n <= 0 || n > 32) {
+      out.push_back(c);
+      continue;
+    }
+    for (utf8proc_ssize_t k = 0; k < n; ++k) out.push_back(static_cast<char32_t>(buf[k]));
+  }
+  for (size_t i = 0; i < out.size();) {
+    if (combining_class(out[i]) == 0) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < out.size() && combining_class(out[j]) != 0) ++j;
+    if (j - i > 1) {
+      std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(i), out.begin() + static_cast<std::ptrdiff_t>(j),
+                       [](char32_t a, char32_t b) { return combining_class(a) < combining_class(b); });
+    }
+    i = j;
+  }
   return out;
 }
 
 }  // namespace
 
 std::u32string normalize(std::u32string_view text, Form form) {
-  int options = UTF8PROC_STABLE;
-  switch (form) {
-    case Form::nfc: options |= UTF8PROC_COMPOSE; break;
-    case Form::nfd: options |= UTF8PROC_DECOMPOSE; break;
-    case Form::nfkc: options |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT; break;
-    case Form::nfkd: options |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT; break;
-  }
   const bool compat = form == Form::nfkc || form == Form::nfkd;
-  // Runs between frozen characters are normalized; frozen ones are copied.
-  std::u32string out;
-  size_t run = 0;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && !frozen(text[i], compat)) continue;
-    if (i > run) out += utf8proc_normalize(text.substr(run, i - run), options);
-    if (i < text.size()) out.push_back(text[i]);
-    run = i + 1;
+  std::u32string out = decompose(text, compat);
+  if (form == Form::nfc || form == Form::nfkc) {
+    std::vector<utf8proc_int32_t> buf(out.begin(), out.end());
+    const utf8proc_ssize_t n = utf8proc_normalize_utf32(
+        buf.data(), static_cast<utf8proc_ssize_t>(buf.size()),
+        static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    if (n < 0) throw InputError(std::string("Unicode normalization failed: ") + utf8proc_errmsg(n));
+    out.assign(buf.begin(), buf.begin() + n);
   }
   return out;
 }
@@ -201,51 +225,7 @@ bool grapheme_break(char32_t before, char32_t after, int32_t& state) {
                                           static_cast<utf8proc_int32_t>(after), &state);
 }
 
-std::u32string nfd(std::u32string_view text) {
-  std::u32string out;
-  out.reserve(text.size());
-  utf8proc_int32_t buf[32];
-  for (char32_t c : text) {
-    if (c < 0xC0 || frozen(c, /*compat=*/false)) {  // nothing below U+00C0 decomposes
-      out.push_back(c);
-      continue;
-    }
-    int last_boundclass = 0;
-    const utf8proc_ssize_t n = utf8proc_decompose_char(
-        static_cast<utf8proc_int32_t>(c), buf, 32, UTF8PROC_DECOMPOSE, &last_boundclass);
-    if (n <= 0 || n > 32) {
-      out.push_back(c);
-      continue;
-    }
-    for (utf8proc_ssize_t k = 0; k < n; ++k) out.push_back(static_cast<char32_t>(buf[k]));
-  }
-  // Canonical ordering: stable sort each run of non-starters by combining class.
-  for (size_t i = 0; i < out.size();) {
-    if (utf8proc_get_property(static_cast<utf8proc_int32_t>(out[i]))->combining_class == 0) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < out.size() &&
-           utf8proc_get_property(static_cast<utf8proc_int32_t>(out[j]))->combining_class != 0) {
-      ++j;
-    }
-    for (size_t a = i + 1; a < j; ++a) {
-      const char32_t v = out[a];
-      const auto cv = utf8proc_get_property(static_cast<utf8proc_int32_t>(v))->combining_class;
-      size_t b = a;
-      while (b > i &&
-             utf8proc_get_property(static_cast<utf8proc_int32_t>(out[b - 1]))->combining_class >
-                 cv) {
-        out[b] = out[b - 1];
-        --b;
-      }
-      out[b] = v;
-    }
-    i = j;
-  }
-  return out;
-}
+std::u32string nfd(std::u32string_view text) { return decompose(text, /*compat=*/false); }
 
 void append_lowercase(char32_t c, std::u32string& out) {
   if (c < 0x80) {
