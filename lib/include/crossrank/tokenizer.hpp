@@ -14,7 +14,7 @@ namespace crossrank {
 // tokens such as [SEP], and tokens added to the vocabulary).
 struct AddedToken {
   std::string content;
-  int32_t id = 0;
+  int32_t id = -1;  // as declared by the file (-1: none); the tokenizer assigns the real one
   bool special = true;
   bool normalized = false;   // matched after normalization instead of on the raw text
   bool lstrip = false;       // the match swallows whitespace on its left

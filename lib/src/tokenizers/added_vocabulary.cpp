@@ -8,7 +8,9 @@ namespace crossrank {
 
 namespace {
 
-bool is_word_char(char32_t c) { return c == U'_' || unicode::is_alphanumeric(c); }
+// \w of Rust's regex crate, which HF's single_word check uses: Alphabetic, marks, decimal
+// digits, connector punctuation and the joiners.
+bool is_word_char(char32_t c) { return unicode::is_regex_word(c); }
 
 }  // namespace
 
@@ -34,24 +36,27 @@ void AddedVocabulary::split(std::u32string_view text, bool normalized,
   size_t plain_begin = 0;
   size_t i = 0;
   while (i < text.size()) {
-    const Entry* match = nullptr;
     auto candidates = index.find(text[i]);
     if (candidates == index.end()) {
       ++i;
       continue;
     }
+    // Leftmost-longest, as HF's automaton: only the longest token here can match.
+    const Entry* match = nullptr;
     for (const auto& e : candidates->second) {
-      if (text.compare(i, e.content.size(), e.content) != 0) continue;
-      const size_t stop = i + e.content.size();
-      if (e.single_word && ((i > 0 && is_word_char(text[i - 1])) ||
-                            (stop < text.size() && is_word_char(text[stop])))) {
-        continue;
+      if (text.compare(i, e.content.size(), e.content) == 0) {
+        match = &e;
+        break;
       }
-      match = &e;
-      break;
     }
     if (!match) {
       ++i;
+      continue;
+    }
+    const size_t stop = i + match->content.size();
+    if (match->single_word && ((i > 0 && is_word_char(text[i - 1])) ||
+                               (stop < text.size() && is_word_char(text[stop])))) {
+      i = stop;  // rejected: its text stays plain, and the search resumes after it
       continue;
     }
     size_t begin = i;

@@ -1,5 +1,7 @@
 #include "bert_normalizer.hpp"
 
+#include <algorithm>
+
 namespace crossrank {
 
 namespace {
@@ -25,12 +27,15 @@ bool is_bert_punctuation(char32_t c) {
   return ascii_punct || unicode::is_punctuation(c);
 }
 
-void BertNormalizer::normalize(std::u32string& text) const {
+void BertNormalizer::apply(std::u32string& text, bool& origin_zero) const {
   std::u32string s;
   s.reserve(text.size() + 8);
   for (char32_t c : text) {
     if (clean_text) {
-      if (c == 0 || c == 0xFFFD || is_control(c)) continue;
+      if (c == 0 || c == 0xFFFD || is_control(c)) {
+        if (s.empty()) origin_zero = false;  // a leading char removed
+        continue;
+      }
       if (unicode::is_whitespace(c)) c = U' ';
     }
     if (handle_chinese_chars && is_chinese_char(c)) {
@@ -42,6 +47,11 @@ void BertNormalizer::normalize(std::u32string& text) const {
     }
   }
   if (strip_accents) {
+    // A leading char that decomposes to marks only disappears.
+    if (!s.empty()) {
+      const std::u32string first = unicode::nfd(s.substr(0, 1));
+      if (std::all_of(first.begin(), first.end(), unicode::is_nonspacing_mark)) origin_zero = false;
+    }
     std::u32string d = unicode::nfd(s);
     s.clear();
     for (char32_t c : d) {

@@ -15,7 +15,7 @@ struct BertNormalizer final : Normalizer {
   bool strip_accents = true;         // NFD then drop Mn (HF: strip_accents, or lowercase if null)
   bool lowercase = true;
 
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
 // BertPreTokenizer: whitespace splits and is dropped, punctuation becomes its own word.

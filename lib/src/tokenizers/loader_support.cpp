@@ -59,7 +59,7 @@ std::vector<AddedToken> parse_added_tokens(const json& list) {
   for (const auto& t : list) {
     AddedToken a;
     a.content = t.at("content").get<std::string>();
-    a.id = t.at("id").get<int32_t>();
+    a.id = t.value("id", -1);
     a.special = t.value("special", true);
     a.normalized = t.value("normalized", !a.special);
     a.lstrip = t.value("lstrip", false);

@@ -4,18 +4,18 @@
 
 namespace crossrank {
 
-void SequenceNormalizer::normalize(std::u32string& text) const {
-  for (const auto& step : steps) step->normalize(text);
+void SequenceNormalizer::apply(std::u32string& text, bool& origin_zero) const {
+  for (const auto& step : steps) step->apply(text, origin_zero);
 }
 
-void LowercaseNormalizer::normalize(std::u32string& text) const {
+void LowercaseNormalizer::apply(std::u32string& text, bool& /*origin_zero: kept*/) const {
   std::u32string out;
   out.reserve(text.size());
   for (char32_t c : text) unicode::append_lowercase(c, out);
   text.swap(out);
 }
 
-void StripNormalizer::normalize(std::u32string& text) const {
+void StripNormalizer::apply(std::u32string& text, bool& origin_zero) const {
   size_t end = text.size();
   if (right) {
     while (end > 0 && unicode::is_whitespace(text[end - 1])) --end;
@@ -24,10 +24,12 @@ void StripNormalizer::normalize(std::u32string& text) const {
   if (left) {
     while (begin < end && unicode::is_whitespace(text[begin])) ++begin;
   }
+  if (begin > 0) origin_zero = false;
   text = text.substr(begin, end - begin);
 }
 
-void StripAccentsNormalizer::normalize(std::u32string& text) const {
+void StripAccentsNormalizer::apply(std::u32string& text, bool& origin_zero) const {
+  if (!text.empty() && unicode::is_mark(text[0])) origin_zero = false;
   std::u32string out;
   out.reserve(text.size());
   for (char32_t c : text) {
@@ -36,12 +38,19 @@ void StripAccentsNormalizer::normalize(std::u32string& text) const {
   text.swap(out);
 }
 
-void UnicodeNormalizer::normalize(std::u32string& text) const {
+void UnicodeNormalizer::apply(std::u32string& text, bool& /*origin_zero: kept*/) const {
   text = unicode::normalize(text, form);
 }
 
-void PrependNormalizer::normalize(std::u32string& text) const {
+void PrependNormalizer::apply(std::u32string& text, bool& /*origin_zero: kept*/) const {
   if (!text.empty()) text.insert(0, prefix);
+}
+
+size_t ReplacePattern::match_at(std::u32string_view text, size_t i) const {
+  if (!literal.empty()) return text.compare(i, literal.size(), literal) == 0 ? literal.size() : 0;
+  size_t run = 0;
+  while (i + run < text.size() && text[i + run] == run_char) ++run;
+  return run >= min_run ? std::min(run, max_run) : 0;
 }
 
 std::optional<ReplacePattern> ReplacePattern::from_regex(const std::u32string& regex) {
@@ -92,10 +101,14 @@ std::optional<ReplacePattern> ReplacePattern::from_regex(const std::u32string& r
   return p;
 }
 
-void ReplaceNormalizer::normalize(std::u32string& text) const {
+void ReplaceNormalizer::apply(std::u32string& text, bool& origin_zero) const {
   std::u32string out;
   out.reserve(text.size());
   size_t i = 0;
+  // HF aligns a replacement to the last char it replaces: a match at the start longer than
+  // one char, or one replaced by nothing, moves the origin.
+  const size_t at_start = pattern.match_at(text, 0);
+  if (at_start > 0 && (at_start > 1 || content.empty())) origin_zero = false;
   if (!pattern.literal.empty()) {
     const std::u32string& lit = pattern.literal;
     while (i < text.size()) {

@@ -14,34 +14,34 @@ namespace crossrank {
 
 struct SequenceNormalizer final : Normalizer {
   std::vector<std::unique_ptr<Normalizer>> steps;
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
 struct LowercaseNormalizer final : Normalizer {
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
 // Removes whitespace (the White_Space property) at either end.
 struct StripNormalizer final : Normalizer {
   bool left = true;
   bool right = true;
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
 // Drops combining marks (M*).
 struct StripAccentsNormalizer final : Normalizer {
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
 struct UnicodeNormalizer final : Normalizer {
   unicode::Form form = unicode::Form::nfc;
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
 // Prepends a string to non-empty text.
 struct PrependNormalizer final : Normalizer {
   std::u32string prefix;
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
 // What a Replace normalizer looks for: a literal string, or a run of one character whose
@@ -53,6 +53,9 @@ struct ReplacePattern {
   size_t min_run = 1;
   size_t max_run = SIZE_MAX;
 
+  // The length of the match starting at text[i], 0 when there is none.
+  size_t match_at(std::u32string_view text, size_t i) const;
+
   // Parses an Oniguruma pattern of the supported form; nullopt for any other.
   static std::optional<ReplacePattern> from_regex(const std::u32string& regex);
 };
@@ -60,7 +63,7 @@ struct ReplacePattern {
 struct ReplaceNormalizer final : Normalizer {
   ReplacePattern pattern;
   std::u32string content;
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
 }  // namespace crossrank

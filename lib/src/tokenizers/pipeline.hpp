@@ -22,7 +22,14 @@ struct Piece {
 class Normalizer {
  public:
   virtual ~Normalizer() = default;
-  virtual void normalize(std::u32string& text) const = 0;
+  // Normalizes text. origin_zero tells whether the first char still comes from the first
+  // char of the input, as HF's alignments have it; a step that deletes leading chars (or
+  // replaces several by one) clears it. Metaspace's "first" scheme depends on it.
+  virtual void apply(std::u32string& text, bool& origin_zero) const = 0;
+  void normalize(std::u32string& text) const {
+    bool origin_zero = true;
+    apply(text, origin_zero);
+  }
 };
 
 // Splits (and may rewrite) every piece; pieces that end up empty are dropped.
@@ -53,7 +60,8 @@ class PipelineTokenizer final : public Tokenizer {
     std::unique_ptr<Model> model;
     PairTemplate pair_template;
   };
-  // Throws ModelError when a template or added-token id names no token.
+  // Added tokens get their ids as HF tokenizers gives them (the model's id for their
+  // content, else the next free one). Throws ModelError when a template id names no token.
   PipelineTokenizer(Parts parts, std::filesystem::path source);
 
   std::vector<int32_t> encode(std::string_view text) const override;

@@ -80,7 +80,8 @@ const char* PrecompiledNormalizer::transform(std::string_view key) const {
   return nullptr;
 }
 
-void PrecompiledNormalizer::normalize(std::u32string& text) const {
+// HF's alignments keep the origin even when the first grapheme is replaced by nothing.
+void PrecompiledNormalizer::apply(std::u32string& text, bool& /*origin_zero: kept*/) const {
   std::u32string out;
   out.reserve(text.size());
   std::string key;

@@ -17,7 +17,7 @@ class PrecompiledNormalizer final : public Normalizer {
  public:
   // Throws ModelError (naming where) when the blob is malformed.
   PrecompiledNormalizer(std::string_view blob, const std::string& where);
-  void normalize(std::u32string& text) const override;
+  void apply(std::u32string& text, bool& origin_zero) const override;
 
  private:
   // The replacement of the shortest rule that is a prefix of key, or nullptr.
