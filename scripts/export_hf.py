@@ -241,15 +241,18 @@ def load_with_transformers(src: str) -> Tuple[nn.Module, List[str], Dict]:
     import inspect
     from transformers import AutoModelForSequenceClassification
     try:
-        model = AutoModelForSequenceClassification.from_pretrained(
-            src, attn_implementation="eager", torch_dtype=torch.float32)
-    except TypeError:  # transformers < 4.36: no attn_implementation, eager only
-        model = AutoModelForSequenceClassification.from_pretrained(
-            src, torch_dtype=torch.float32)
-    impl = getattr(model.config, "_attn_implementation", "eager")
+        try:
+            model = AutoModelForSequenceClassification.from_pretrained(
+                src, attn_implementation="eager")
+        except TypeError:  # transformers < 4.36: no attn_implementation, eager only
+            model = AutoModelForSequenceClassification.from_pretrained(src)
+    except Exception as e:  # noqa: BLE001 (transformers raises OSError, ValueError, ...)
+        raise ExportError(f"transformers could not load {src}: {type(e).__name__}: {e}") from None
+    impl = getattr(model.config, "_attn_implementation", None) or "eager"
     if impl != "eager":
         raise ExportError(f"transformers chose attention {impl!r}, not eager")
-    model.eval()
+    # float32 whatever the checkpoint stores (newer transformers keep its dtype).
+    model = model.float().eval()
     params = inspect.signature(model.forward).parameters
     names = ["input_ids", "attention_mask"]
     # Only when the model has token type embeddings: RoBERTa-likes (1 type)
@@ -475,7 +478,7 @@ def export(args: argparse.Namespace) -> int:
     if torch_mm > (1, 13):
         log(f"WARNING: traced with torch {torch.__version__}; a libtorch older than that "
             f"(Debian 12's crossrank links 1.13) may refuse model.pt")
-    log(f"{model_type} ({spec_config.get('architectures', ['?'])[0]}) via {route}; "
+    log(f"{model_type} ({(spec_config.get('architectures') or ['?'])[0]}) via {route}; "
         f"{kind}{' engine ' + extra['quantized_engine'] if 'quantized_engine' in extra else ''}; "
         f"forward({', '.join(names)})")
     log(f"wrote {out}: model.pt ({os.path.getsize(os.path.join(out, 'model.pt'))} bytes), "

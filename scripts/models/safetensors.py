@@ -140,11 +140,12 @@ def load_file(path: str) -> Dict[str, torch.Tensor]:
     header, start = read_header(path)
     buffer_size = os.path.getsize(path) - start
     entries = _entries(path, header, buffer_size)
+    data = bytearray(buffer_size)
     with open(path, "rb") as f:
         f.seek(start)
-        data = bytearray(f.read())
-    if len(data) != buffer_size:
-        raise SafetensorsError(f"{path}: short read ({len(data)} of {buffer_size} bytes)")
+        got = f.readinto(data)
+    if got != buffer_size:
+        raise SafetensorsError(f"{path}: short read ({got} of {buffer_size} bytes)")
     out: Dict[str, torch.Tensor] = {}
     for name, dtype, shape, begin, end in sorted(entries):
         tdtype, itemsize = DTYPES[dtype]

@@ -297,6 +297,75 @@ if failures:
     sys.exit(1)
 EOF
 
+# The transformers path, with a stand-in "transformers" package (the real one is not
+# installed here): AutoModelForSequenceClassification.from_pretrained returns the project's
+# module behind a transformers-like forward (keyword inputs, return_dict=False -> tuple). It
+# checks export_hf.py's plumbing (input names from the signature and type_vocab_size,
+# logits from the tuple, exported_by), not transformers itself.
+mkdir -p stub/transformers
+cat > stub/transformers/__init__.py <<'EOF'
+import os, sys
+import torch
+from models.checkpoint import build_model, find_weights, load_state_dict, read_config
+__version__ = "0.0.0+crossrank-stub"
+
+class _Config:
+    def __init__(self, d):
+        self._d = dict(d)
+        self.__dict__.update(d)
+        self.num_labels = len(d.get("id2label") or {}) or 2
+        self._attn_implementation = "eager"
+    def to_dict(self):
+        return dict(self._d)
+
+class _Model(torch.nn.Module):
+    def __init__(self, inner, config):
+        super().__init__()
+        self.inner, self.config = inner, config
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None,
+                position_ids=None, return_dict=None):
+        args = (input_ids, attention_mask)
+        if token_type_ids is not None:
+            args += (token_type_ids,)
+        logits = self.inner(*args)
+        return (logits,) if return_dict is False else {"logits": logits}
+
+class AutoModelForSequenceClassification:
+    @staticmethod
+    def from_pretrained(path, attn_implementation=None, **kwargs):
+        assert attn_implementation == "eager" and not kwargs, kwargs
+        config = read_config(path)
+        state, _ = load_state_dict(find_weights(path))
+        inner, _ = build_model(config, state, [])
+        return _Model(inner, _Config(config)).eval()
+EOF
+for f in bert roberta; do
+  PYTHONPATH="$out/stub:$repo/scripts" $py "$repo/scripts/export_hf.py" "src-$f-st" \
+      "bundle-$f-stub" 2> "bundle-$f-stub.log" \
+    || { cat "bundle-$f-stub.log" >&2; fail "export_hf.py with the transformers stub ($f)"; }
+  grep -E 'via|verified' "bundle-$f-stub.log" | sed "s|^|  [bundle-$f-stub] |"
+  $py - "$f" <<'EOF'
+import json, sys
+import torch
+fam = sys.argv[1]
+cfg = json.load(open(f"bundle-{fam}-stub/crossrank.json"))
+want = ["input_ids", "attention_mask"] + (["token_type_ids"] if fam == "bert" else [])
+assert cfg["inputs"] == want, cfg["inputs"]
+assert cfg["exported_by"]["transformers"] == "0.0.0+crossrank-stub", cfg["exported_by"]
+stub = torch.jit.load(f"bundle-{fam}-stub/model.pt")
+own = torch.jit.load(f"bundle-{fam}-st/model.pt")
+worst = 0.0
+for line in open(f"ckpt-{fam}/eager_scores.jsonl"):
+    p = json.loads(line)
+    ids = torch.tensor([p["input_ids"]])
+    args = (ids, torch.ones_like(ids)) + ((torch.tensor([p["token_type_ids"]]),) if fam == "bert" else ())
+    a, b = stub(*args)[0, 0].item(), own(*args)[0, 0].item()
+    worst = max(worst, abs(a - b), abs(a - p["logits"][0]))
+assert worst <= 1e-5, worst
+print(f"transformers-path stub ({fam}): inputs {want}, model.pt vs eager/own export max |diff| {worst:.3g}")
+EOF
+done
+
 # Error cases: each export must fail (exit 1) with a message that says why.
 expect_error() {  # NAME PATTERN SRC
   local name=$1 pattern=$2 src=$3 rc=0
