@@ -140,8 +140,6 @@ bool is_number(char32_t c) {
   return k == UTF8PROC_CATEGORY_ND || k == UTF8PROC_CATEGORY_NL || k == UTF8PROC_CATEGORY_NO;
 }
 
-bool is_alphanumeric(char32_t c) { return is_letter(c) || is_number(c); }
-
 bool is_regex_word(char32_t c) {
   const auto k = category(c);
   if (is_letter(c) || is_mark(c) || k == UTF8PROC_CATEGORY_ND || k == UTF8PROC_CATEGORY_NL ||

@@ -30,7 +30,6 @@ bool is_nonspacing_mark(char32_t c);
 bool is_mark(char32_t c);    // M* (Mn Mc Me)
 bool is_letter(char32_t c);  // L*
 bool is_number(char32_t c);  // N*
-bool is_alphanumeric(char32_t c);
 // \w of Rust's regex crate: Alphabetic (letters, Nl, Other_Alphabetic), marks, Nd, Pc
 // and the joiners U+200C/U+200D.
 bool is_regex_word(char32_t c);

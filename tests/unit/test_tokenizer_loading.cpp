@@ -157,3 +157,10 @@ TEST_CASE("the BPE word cache gives every thread the same ids", "[tokenizer]") {
   for (auto& th : threads) th.join();
   for (const auto& g : got) CHECK(g == expected);
 }
+
+TEST_CASE("a malformed tokenizer_config.json is named in the error", "[tokenizer]") {
+  TempDir dir;
+  copy_native("roberta", dir);
+  dir.write("tokenizer_config.json", R"({"added_tokens_decoder": {"5": {"special": true}}})");
+  CHECK_THROWS_WITH(crossrank::load_tokenizer(dir.path()), Catch::Contains("tokenizer_config.json"));
+}

@@ -1,6 +1,5 @@
 #include "bpe.hpp"
 
-#include <cstdio>
 #include <mutex>
 #include <queue>
 
@@ -47,11 +46,7 @@ BpeModel::BpeModel(Vocabulary vocab, const Merges& merges, BpeOptions options,
   }
   if (options_.byte_fallback) {
     byte_ids_.resize(256);
-    char name[8];
-    for (int b = 0; b < 256; ++b) {
-      std::snprintf(name, sizeof name, "<0x%02X>", b);
-      byte_ids_[b] = find(name);
-    }
+    for (int b = 0; b < 256; ++b) byte_ids_[b] = find(byte_token(static_cast<unsigned char>(b)));
   }
 }
 

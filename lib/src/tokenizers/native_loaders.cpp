@@ -1,5 +1,10 @@
 // Tokenizers built from the files slow HF tokenizers read (vocab.txt, vocab.json +
 // merges.txt, SentencePiece .model), the way transformers turns them into fast ones.
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+
 #include "../json_file.hpp"
 #include "bert_normalizer.hpp"
 #include "bpe.hpp"
@@ -25,10 +30,46 @@ json read_config(const fs::path& dir) {
 std::unique_ptr<Tokenizer> assemble(PipelineTokenizer::Parts parts, const json& config,
                                     const fs::path& dir, const Family& family, const fs::path& source) {
   const TemplateStyle style = family.style();
-  NativeSpecials specials = native_specials(config, dir / "tokenizer_config.json", style, *parts.model);
+  const fs::path config_file = dir / "tokenizer_config.json";
+  NativeSpecials specials;
+  try {
+    specials = native_specials(config, config_file, style, *parts.model);
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError(config_file.string() + ": unexpected structure: " + e.what());
+  } catch (const std::logic_error& e) {
+    throw ModelError(config_file.string() + ": unexpected value: " + e.what());
+  }
   parts.added_tokens = std::move(specials.added);
   parts.pair_template = make_template(style, specials.cls, specials.sep);
   return std::make_unique<PipelineTokenizer>(std::move(parts), source);
+}
+
+// As the slow GPT-2/RoBERTa tokenizer reads merges.txt: read().split("\n")[1:-1] (the
+// header and the empty tail after the final newline dropped), each line split on
+// whitespace, the first rank of a repeated merge kept.
+BpeModel::Merges read_merges(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ModelError("cannot open " + file.string());
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string_view> lines;
+  for (size_t begin = 0;;) {
+    const size_t end = content.find('\n', begin);
+    lines.push_back(std::string_view(content).substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+    if (end == std::string::npos) break;
+    begin = end + 1;
+  }
+  BpeModel::Merges merges;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (size_t i = 1; i + 1 < lines.size(); ++i) {
+    std::vector<std::string> parts;
+    std::istringstream words{std::string(lines[i])};
+    for (std::string w; words >> w;) parts.push_back(w);
+    if (parts.size() != 2) {
+      throw ModelError(file.string() + ":" + std::to_string(i + 1) + ": a merge must be two tokens");
+    }
+    if (seen.emplace(parts[0], parts[1]).second) merges.emplace_back(parts[0], parts[1]);
+  }
+  return merges;
 }
 
 }  // namespace
@@ -59,19 +100,7 @@ std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir, const Family& fami
   const json vocab_json = read_json_file(vocab_file);
   BpeModel::Vocabulary vocab;
   for (const auto& [token, id] : vocab_json.items()) vocab[token] = id.get<int32_t>();
-  BpeModel::Merges merges;
-  const std::vector<std::string> lines = read_lines(merges_file);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string& line = lines[i];
-    if (i == 0 && line.rfind("#version", 0) == 0) continue;
-    if (line.empty() && i + 1 == lines.size()) continue;
-    const size_t space = line.find(' ');
-    if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos) {
-      throw ModelError(merges_file.string() + ":" + std::to_string(i + 1) +
-                       ": not two tokens separated by one space");
-    }
-    merges.emplace_back(line.substr(0, space), line.substr(space + 1));
-  }
+  const BpeModel::Merges merges = read_merges(merges_file);
   auto pre = std::make_unique<ByteLevelPreTokenizer>();
   pre->add_prefix_space =
       json_value<bool>(config, "add_prefix_space", false, dir / "tokenizer_config.json");

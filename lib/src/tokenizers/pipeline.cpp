@@ -9,6 +9,11 @@
 
 namespace crossrank {
 
+std::string byte_token(unsigned char b) {
+  static const char* hex = "0123456789ABCDEF";
+  return std::string("<0x") + hex[b >> 4] + hex[b & 15] + ">";
+}
+
 size_t PairTemplate::special_count() const {
   size_t n = 0;
   for (const auto& p : pieces) n += p.ids.size();

@@ -32,6 +32,9 @@ class Normalizer {
   }
 };
 
+// The byte-fallback token of byte b: "<0x41>".
+std::string byte_token(unsigned char b);
+
 // Splits (and may rewrite) every piece; pieces that end up empty are dropped.
 class PreTokenizer {
  public:

@@ -43,7 +43,8 @@ std::string base64_decode(std::string_view text, const std::string& where) {
   return out;
 }
 
-PrecompiledNormalizer::PrecompiledNormalizer(std::string_view blob, const std::string& where) {
+PrecompiledNormalizer::PrecompiledNormalizer(std::string_view blob, const std::string& where)
+    : where_(where) {
   if (blob.size() < 4) throw ModelError(where + ": precompiled_charsmap is too short");
   uint32_t trie_bytes = 0;
   std::memcpy(&trie_bytes, blob.data(), 4);  // little-endian on every supported target
@@ -92,7 +93,11 @@ void PrecompiledNormalizer::apply(std::u32string& text, bool& /*origin_zero: kep
     if (key.size() >= 6) return false;
     const char* norm = transform(key);
     if (!norm) return false;
-    out += unicode::decode_utf8(norm);
+    try {
+      out += unicode::decode_utf8(norm);
+    } catch (const InputError&) {
+      throw ModelError(where_ + ": a precompiled_charsmap rule points into the middle of a character");
+    }
     return true;
   };
   unicode::for_each_grapheme(text, [&](size_t begin, size_t end) {

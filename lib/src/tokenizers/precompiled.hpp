@@ -25,6 +25,7 @@ class PrecompiledNormalizer final : public Normalizer {
 
   std::vector<uint32_t> trie_;
   std::string pool_;
+  std::string where_;
 };
 
 std::string base64_decode(std::string_view text, const std::string& where);

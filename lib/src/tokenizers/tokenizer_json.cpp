@@ -223,19 +223,17 @@ std::unique_ptr<Model> parse_model(const json& model, const fs::path& file) {
   unsupported(file, "model", type);
 }
 
-std::vector<int32_t> special_ids(const json& entry) {
-  // BertProcessing/RobertaProcessing write ["[CLS]", 101].
-  return {entry.at(1).get<int32_t>()};
-}
+// BertProcessing/RobertaProcessing write ["[CLS]", 101].
+int32_t special_id(const json& entry) { return entry.at(1).get<int32_t>(); }
 
 // The post-processor as a pair template; nullopt when it adds nothing (ByteLevel).
 std::optional<PairTemplate> parse_post_processor(const json& pp, const fs::path& file) {
   const std::string type = type_of(pp);
   if (type == "BertProcessing") {
-    return bert_template(special_ids(pp.at("cls"))[0], special_ids(pp.at("sep"))[0]);
+    return bert_template(special_id(pp.at("cls")), special_id(pp.at("sep")));
   }
   if (type == "RobertaProcessing") {
-    return roberta_template(special_ids(pp.at("cls"))[0], special_ids(pp.at("sep"))[0]);
+    return roberta_template(special_id(pp.at("cls")), special_id(pp.at("sep")));
   }
   if (type == "ByteLevel") return std::nullopt;  // only trims offsets
   if (type == "Sequence") {

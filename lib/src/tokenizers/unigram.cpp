@@ -1,7 +1,6 @@
 #include "unigram.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <limits>
 
 #include "../unicode.hpp"
@@ -17,8 +16,9 @@ constexpr double kUnkPenalty = 10.0;
 }  // namespace
 
 UnigramModel::UnigramModel(Vocabulary vocab, std::optional<int32_t> unk_id, bool byte_fallback,
-                           const std::string& source)
-    : vocab_(std::move(vocab)), unk_id_(unk_id), byte_fallback_(byte_fallback) {
+                           std::string source_file)
+    : vocab_(std::move(vocab)), unk_id_(unk_id), source_(std::move(source_file)) {
+  const std::string& source = source_;
   if (unk_id_) {
     if (vocab_.empty()) throw ModelError(source + ": the Unigram vocabulary is empty");
     if (*unk_id_ < 0 || static_cast<size_t>(*unk_id_) >= vocab_.size()) {
@@ -43,6 +43,10 @@ UnigramModel::UnigramModel(Vocabulary vocab, std::optional<int32_t> unk_id, bool
       }
       node = next;
     }
+  }
+  if (byte_fallback) {
+    byte_ids_.resize(256);
+    for (int b = 0; b < 256; ++b) byte_ids_[b] = token_to_id(byte_token(static_cast<unsigned char>(b)));
   }
   // Ids come from the string map, so a duplicated piece resolves to its last id as in HF.
   for (const auto& [piece, id] : ids_) {
@@ -100,7 +104,7 @@ void UnigramModel::tokenize(std::string_view word, std::vector<int32_t>& out) co
       if (pos + 1 - start == char_len) has_single_char = true;
     }
     if (!has_single_char) {
-      if (!unk_id_) throw InputError("a character is not in the vocabulary and the model has no unk token");
+      if (!unk_id_) throw missing_unk();
       relax(start + char_len, *unk_id_, unk_score);
     }
     start += char_len;
@@ -126,26 +130,21 @@ void UnigramModel::tokenize(std::string_view word, std::vector<int32_t>& out) co
   }
 }
 
+ModelError UnigramModel::missing_unk() const {
+  return ModelError(source_ + ": a character is not in the Unigram vocabulary and unk_id is null");
+}
+
 void UnigramModel::emit(std::string_view piece, std::vector<int32_t>& out) const {
   if (auto id = token_to_id(piece)) {
     out.push_back(*id);
     return;
   }
-  if (byte_fallback_) {
-    std::vector<int32_t> bytes;
-    char name[8];
-    for (unsigned char b : piece) {
-      std::snprintf(name, sizeof name, "<0x%02X>", b);
-      auto id = token_to_id(name);
-      if (!id) break;
-      bytes.push_back(*id);
-    }
-    if (bytes.size() == piece.size()) {
-      out.insert(out.end(), bytes.begin(), bytes.end());
-      return;
-    }
+  if (!byte_ids_.empty() &&
+      std::all_of(piece.begin(), piece.end(), [&](char b) { return byte_ids_[static_cast<unsigned char>(b)]; })) {
+    for (unsigned char b : piece) out.push_back(*byte_ids_[b]);
+    return;
   }
-  if (!unk_id_) throw InputError("a character is not in the vocabulary and the model has no unk token");
+  if (!unk_id_) throw missing_unk();
   out.push_back(*unk_id_);
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "crossrank/error.hpp"
 #include "pipeline.hpp"
 
 namespace crossrank {
@@ -19,7 +20,7 @@ class UnigramModel final : public Model {
 
   // Throws ModelError (naming source) for an empty vocabulary or a bad unk_id.
   UnigramModel(Vocabulary vocab, std::optional<int32_t> unk_id, bool byte_fallback,
-               const std::string& source);
+               std::string source);
 
   void tokenize(std::string_view word, std::vector<int32_t>& out) const override;
   std::optional<int32_t> token_to_id(std::string_view token) const override;
@@ -35,13 +36,15 @@ class UnigramModel final : public Model {
   };
   int32_t child(int32_t node, unsigned char byte) const;
   void emit(std::string_view piece, std::vector<int32_t>& out) const;
+  ModelError missing_unk() const;
 
   Vocabulary vocab_;
   std::unordered_map<std::string, int32_t> ids_;
   std::vector<Node> trie_;
   double min_score_ = 0;
   std::optional<int32_t> unk_id_;
-  bool byte_fallback_ = false;
+  std::vector<std::optional<int32_t>> byte_ids_;  // <0xXX> tokens, when byte_fallback
+  std::string source_;
 };
 
 }  // namespace crossrank
