@@ -402,6 +402,9 @@ expect_error truncated-safetensors "not a safetensors file, or truncated" src-tr
 mkdir src-base-model
 for file in src-bert-st/*; do ln -s "../$file" "src-base-model/${file##*/}"; done
 rm src-base-model/model.safetensors
+mkdir src-no-head
+for file in src-bert-st/*; do ln -s "../$file" "src-no-head/${file##*/}"; done
+rm src-no-head/model.safetensors
 REPO=$repo $py - <<'EOF'
 import os, sys
 sys.path.insert(0, os.path.join(os.environ["REPO"], "scripts"))
@@ -409,7 +412,10 @@ from models.safetensors import load_file, save_file
 state = load_file("ckpt-bert/model.safetensors")
 save_file({k[len("bert."):]: v for k, v in state.items() if k.startswith("bert.")},
           "src-base-model/model.safetensors")
+save_file({k: v for k, v in state.items() if not k.startswith("classifier.")},
+          "src-no-head/model.safetensors")
 EOF
 expect_error base-model "bare bert base model" src-base-model
+expect_error no-head "no classification head: classifier.weight, classifier.bias missing" src-no-head
 
 echo "PASS: export_hf.no_transformers in ${SECONDS}s"
