@@ -11,8 +11,9 @@
 # module's within 1e-5, the .bin and .safetensors bundles must give identical scores, and
 # the saved model.pt run from Python must match too. Then bf16 and int8 exports of bert
 # (their drift is printed; if crossrank cannot run them that is reported, not failed),
-# the safetensors reader, and error cases. Exit 77 (skipped) without torch in
-# /usr/bin/python3.
+# the safetensors reader, the transformers path's plumbing with a stand-in package, and
+# error cases (unknown model_type, DeBERTa, truncated safetensors, base-model weights, no
+# classifier). Exit 77 (skipped) without torch in /usr/bin/python3. OUT_DIR is replaced.
 set -euo pipefail
 crossrank=$(realpath -- "$1") out=$(realpath -m -- "$2")
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,8 +24,13 @@ if [[ ! -x $py ]] || ! $py -c 'import torch' 2>/dev/null; then
 fi
 [[ -x $crossrank ]] || { echo "FAIL: $crossrank is not an executable" >&2; exit 1; }
 SECONDS=0
-rm -rf "$out"
+if [[ -e $out ]]; then  # only a folder this script made (or an empty one) is replaced
+  [[ -e $out/.export_hf_test || -z "$(ls -A "$out")" ]] \
+    || { echo "FAIL: $out exists and was not made by this test" >&2; exit 1; }
+  rm -rf "$out"
+fi
 mkdir -p "$out"
+touch "$out/.export_hf_test"
 cd "$out"
 families=(bert roberta xlm-roberta electra)
 fail() { echo "FAIL: $*" >&2; exit 1; }
