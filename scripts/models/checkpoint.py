@@ -20,7 +20,7 @@ import inspect
 import json
 import os
 import pickle
-from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Tuple
 
 import torch
 from torch import Tensor, nn
