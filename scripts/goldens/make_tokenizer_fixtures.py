@@ -73,13 +73,7 @@ def read_corpus(case_files, stsb):
                 sys.exit("%s:%d: expected at least 7 tab-separated columns" % (stsb, n))
             texts.extend([fields[5], fields[6]])
     # Drop exact repeats (the pair texts repeat once per max_length), keep order.
-    seen = set()
-    out = []
-    for t in texts:
-        if t not in seen:
-            seen.add(t)
-            out.append(t)
-    return out
+    return list(dict.fromkeys(texts))
 
 
 def corpus_lines(texts):
@@ -301,26 +295,12 @@ FIXTURE_NOTE = "crossrank tokenizer fixture: trained on the project's test texts
 # XLM-R
 
 
-def xlmr_configs(vocab_size, added=None):
-    """tokenizer_config.json and config.json of an XLM-R-style fixture."""
-    tok_config = {
-        "bos_token": "<s>",
-        "clean_up_tokenization_spaces": True,
-        "cls_token": "<s>",
-        "eos_token": "</s>",
-        "mask_token": "<mask>",
-        "model_max_length": 512,
-        "pad_token": "<pad>",
-        "sep_token": "</s>",
-        "tokenizer_class": "XLMRobertaTokenizer",
-        "unk_token": "<unk>",
-    }
-    if added is not None:
-        tok_config["added_tokens_decoder"] = added_tokens_decoder(added)
-    config = {
+def roberta_family_config(model_type, architecture, vocab_size):
+    """config.json of a RoBERTa-family fixture (tiny shapes; no weights are made here)."""
+    return {
         "_crossrank_fixture": FIXTURE_NOTE,
-        "architectures": ["XLMRobertaForSequenceClassification"],
-        "model_type": "xlm-roberta",
+        "architectures": [architecture],
+        "model_type": model_type,
         "vocab_size": vocab_size,
         "hidden_size": 16,
         "num_hidden_layers": 2,
@@ -337,6 +317,25 @@ def xlmr_configs(vocab_size, added=None):
         "id2label": {"0": "LABEL_0"},
         "label2id": {"LABEL_0": 0},
     }
+
+
+def xlmr_configs(vocab_size, added=None):
+    """tokenizer_config.json and config.json of an XLM-R-style fixture."""
+    tok_config = {
+        "bos_token": "<s>",
+        "clean_up_tokenization_spaces": True,
+        "cls_token": "<s>",
+        "eos_token": "</s>",
+        "mask_token": "<mask>",
+        "model_max_length": 512,
+        "pad_token": "<pad>",
+        "sep_token": "</s>",
+        "tokenizer_class": "XLMRobertaTokenizer",
+        "unk_token": "<unk>",
+    }
+    if added is not None:
+        tok_config["added_tokens_decoder"] = added_tokens_decoder(added)
+    config = roberta_family_config("xlm-roberta", "XLMRobertaForSequenceClassification", vocab_size)
     return tok_config, config
 
 
@@ -564,26 +563,7 @@ def roberta_files(texts, out_dir, num_merges):
         "trim_offsets": True,
         "unk_token": "<unk>",
     }
-    config = {
-        "_crossrank_fixture": FIXTURE_NOTE,
-        "architectures": ["RobertaForSequenceClassification"],
-        "model_type": "roberta",
-        "vocab_size": len(vocab),
-        "hidden_size": 16,
-        "num_hidden_layers": 2,
-        "num_attention_heads": 2,
-        "intermediate_size": 32,
-        "hidden_act": "gelu",
-        "max_position_embeddings": 514,
-        "type_vocab_size": 1,
-        "layer_norm_eps": 1e-05,
-        "pad_token_id": 1,
-        "bos_token_id": 0,
-        "eos_token_id": 2,
-        "position_embedding_type": "absolute",
-        "id2label": {"0": "LABEL_0"},
-        "label2id": {"LABEL_0": 0},
-    }
+    config = roberta_family_config("roberta", "RobertaForSequenceClassification", len(vocab))
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "vocab.json"), "w", encoding="utf-8", newline="\n") as f:
         # Like roberta-base's vocab.json: one line, non-ASCII kept.

@@ -103,13 +103,7 @@ def decode_byte_level(tokens, merges):
 
 
 def unique(seq):
-    seen = set()
-    out = []
-    for x in seq:
-        if x not in seen:
-            seen.add(x)
-            out.append(x)
-    return out
+    return list(dict.fromkeys(seq))
 
 
 def vocab_dict(tokens):
