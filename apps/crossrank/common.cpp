@@ -39,6 +39,15 @@ void add_model_options(CLI::App& cmd, CommonOptions& o) {
 void add_io_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-i,--input", o.input, "Input JSONL file, - for stdin")->capture_default_str();
   cmd.add_option("-o,--output", o.output, "Output JSONL file, - for stdout")->capture_default_str();
+  add_batching_options(cmd, o);
+  CLI::Option* skip = cmd.add_flag("--skip-invalid", o.run.skip_invalid,
+                                   "Report bad lines on stderr and go on (exit 0) instead of stopping");
+  cmd.add_option("--rejects", o.run.rejects_path,
+                 "With --skip-invalid: copy bad lines verbatim to this file")
+      ->needs(skip);
+}
+
+void add_batching_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--batch-tokens", o.scoring.batching.batch_tokens,
                  "Padded tokens per model batch (rows x longest row)")
       ->capture_default_str()->check(kAtLeastOne);
@@ -47,11 +56,6 @@ void add_io_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--window", o.run.window_pairs,
                  "Pairs read ahead and batched together (bounds memory)")
       ->capture_default_str()->check(kAtLeastOne);
-  CLI::Option* skip = cmd.add_flag("--skip-invalid", o.run.skip_invalid,
-                                   "Report bad lines on stderr and go on (exit 0) instead of stopping");
-  cmd.add_option("--rejects", o.run.rejects_path,
-                 "With --skip-invalid: copy bad lines verbatim to this file")
-      ->needs(skip);
 }
 
 Reranker load_reranker(const CommonOptions& o) {

@@ -21,12 +21,14 @@ struct CommonOptions {
 
 void add_model_options(CLI::App& cmd, CommonOptions& o);
 void add_io_options(CLI::App& cmd, CommonOptions& o);
+void add_batching_options(CLI::App& cmd, CommonOptions& o);  // --batch-tokens, ..., --window
 Reranker load_reranker(const CommonOptions& o);
 
 using RunFn = RunSummary (*)(Reranker&, LineReader&, LineWriter&, const RunOptions&);
 // Loads the model, runs one subcommand over the input, and logs a summary on stderr.
 void run_model_command(const char* command, const CommonOptions& o, RunFn run);
 
+void add_bench_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_rerank_command(CLI::App& app);
 void add_score_command(CLI::App& app);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   cli::add_score_command(app);
   cli::add_tokenize_command(app);
   cli::add_info_command(app);
+  cli::add_bench_command(app);
 
   try {
     app.parse(argc, argv);

@@ -388,3 +388,21 @@ TEST_CASE("an archive from a newer torch names both versions and the ways out", 
                         Catch::Contains("libtorch 1.") && Catch::Contains("export_hf.py"));
   CHECK_THAT(r.err, Catch::Contains("build crossrank against a libtorch at least as new"));
 }
+
+TEST_CASE("bench reports speed, padding and time shares as data on stdout", "[cli]") {
+  const Result r = run("bench --json --pairs 40 --rounds 1 --threads 1 " + kModel);
+  REQUIRE(r.code == 0);
+  const json report = json::parse(r.out);
+  CHECK(report["pairs"] == 40);
+  for (const char* key : {"pairs_per_s", "tokens_per_s", "gflops_per_s", "tokenize_share", "peak_rss_mib"}) {
+    INFO(key);
+    CHECK(report[key].get<double>() > 0);
+  }
+  CHECK(report["padding"].get<double>() >= 0);
+  CHECK(report["padding"].get<double>() < 1);
+  // Pairs from a file, in score's input forms; a bad line names itself.
+  CHECK(json::parse(run("bench --json --rounds 1 -i - " + kModel, "[\"a\",\"b\"]\n{\"query\":\"q\",\"text\":\"t\"}\n").out)["pairs"] == 2);
+  const Result bad = run("bench --rounds 1 -i - " + kModel, "[\"a\",\"b\"]\n{}\n");
+  CHECK(bad.code == 3);
+  CHECK_THAT(bad.err, Catch::Contains("line 2"));
+}

@@ -28,6 +28,10 @@ struct BundleConfig {
   std::string activation_source;     // where the activation came from
   std::vector<std::string> input_names;  // crossrank.json "inputs"; empty: from the model
   int64_t pad_token_id = 0;
+  // The encoder's shape (config.json; 0 when absent), for FLOP counts in `crossrank bench`.
+  size_t hidden_size = 0;
+  size_t num_layers = 0;
+  size_t intermediate_size = 0;
   // crossrank.json "exported_by" (written by scripts/export_hf.py): how model.pt was made.
   nlohmann::json exported_by;  // null when absent
   std::string exported_torch;  // exported_by.torch: the torch that wrote model.pt
