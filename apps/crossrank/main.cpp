@@ -1,14 +1,35 @@
 // crossrank: rerank (query, document) pairs with a cross-encoder, from the shell.
 // Exit codes (docs/errors.md): 0 ok, 1 internal, 2 usage/config, 3 bad input,
 // 4 model, 5 I/O.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "common.hpp"
 #include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
 
+namespace {
+
+// Starts the process again with OPENBLAS_CORETYPE set when OpenBLAS fell back to slow
+// generic kernels (crossrank::better_openblas_core); once only, and only if exec works.
+void restart_with_faster_blas(char** argv) {
+  if (std::getenv("CROSSRANK_BLAS_RESTARTED")) return;
+  const std::string core = crossrank::better_openblas_core();
+  if (core.empty()) return;
+  setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
+  setenv("CROSSRANK_BLAS_RESTARTED", "1", 1);
+  execv("/proc/self/exe", argv);
+  unsetenv("OPENBLAS_CORETYPE");  // exec failed: go on with the kernels already loaded
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace crossrank;
+  restart_with_faster_blas(argv);
   std::ios::sync_with_stdio(false);
 
   CLI::App app{"crossrank: cross-encoder reranking for JSONL pipelines"};

@@ -406,3 +406,18 @@ TEST_CASE("bench reports speed, padding and time shares as data on stdout", "[cl
   CHECK(bad.code == 3);
   CHECK_THAT(bad.err, Catch::Contains("line 2"));
 }
+
+TEST_CASE("OpenBLAS runs the kernels this CPU can, or the ones the user chose", "[cli]") {
+  const std::string blas = json::parse(run("info --json " + kModel).out)["blas"].get<std::string>();
+  if (blas.find("OpenBLAS") == std::string::npos) {
+    WARN("not OpenBLAS: " << blas);
+    return;
+  }
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2")) {
+    // Debian's OpenBLAS 0.3.21 falls back to Prescott on CPUs it does not know.
+    CHECK(blas.find("Prescott") == std::string::npos);
+  }
+  const Result chosen = run("info --json " + kModel, "", "OPENBLAS_CORETYPE=Haswell");
+  CHECK_THAT(json::parse(chosen.out)["blas"].get<std::string>(), Catch::Contains("Haswell"));
+}

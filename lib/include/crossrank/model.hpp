@@ -63,4 +63,11 @@ struct RuntimeInfo {
 };
 RuntimeInfo runtime_info();
 
+// OpenBLAS 0.3.21 (Debian 12) does not recognise recent CPUs (e.g. Intel family 6 model
+// 207) and falls back to its generic "Prescott" kernels, 3-4x slower than the AVX-512 or
+// AVX2 ones the CPU runs. It picks kernels when it loads, from OPENBLAS_CORETYPE: so the
+// caller sets that and starts the process again. Returns the core type to set ("SkylakeX",
+// "Haswell"), or "" when OpenBLAS is not in use, chose well, or the user set the variable.
+std::string better_openblas_core();
+
 }  // namespace crossrank
