@@ -67,6 +67,14 @@ NUM_PAIRS = 40
 PAIR_LENGTHS = (5, 16, 32, 128, 512)
 
 
+# Encoder shapes: the tests' tiny one, and cross-encoder/ms-marco-MiniLM-L-6-v2's.
+SIZES = {
+    "tiny": {},
+    "minilm": {"hidden_size": 384, "num_hidden_layers": 6, "num_attention_heads": 12,
+               "intermediate_size": 1536},
+}
+
+
 class Spec(NamedTuple):
     architecture: str
     tokenizer_dir: str
@@ -280,11 +288,14 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--legacy-keys", action="store_true",
                     help="old names and extras in pytorch_model.bin")
+    ap.add_argument("--size", choices=sorted(SIZES), default="tiny",
+                    help="tiny (tests) or minilm (ms-marco-MiniLM-L-6-v2's shape, for benchmarks)")
     args = ap.parse_args(argv)
     torch.use_deterministic_algorithms(True)
 
     spec = spec_for(args.family)
     config = hf_config(spec)
+    config.update(SIZES[args.size])
     model = build(args.family, config)
     init_weights(model, args.seed)
     model.eval()
