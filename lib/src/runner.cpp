@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
 #include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
@@ -63,9 +68,108 @@ struct Item {
   size_t pair_count;
 };
 
-// Reads, windows and writes. parse(line, pairs) returns a request and appends its encoded
-// pairs; emit(request, pairs, scores, count) formats its output line (scores is null when
-// nothing is scored).
+template <typename Request>
+struct Window {
+  std::vector<Item<Request>> items;
+  std::vector<EncodedPair> pairs;
+};
+
+// Scores and writes windows on its own thread, one at a time and in input order, while the
+// caller reads and tokenizes the next window: the model does not wait for tokenization.
+// At most one window waits here besides the one being scored, which bounds memory.
+template <typename Request, typename Emit>
+class WindowWriter {
+ public:
+  WindowWriter(Reranker* scorer, LineWriter& out, Emit& emit, RunSummary& summary)
+      : scorer_(scorer), out_(out), emit_(emit), summary_(summary), thread_([this] { loop(); }) {}
+
+  ~WindowWriter() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closing_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  // Hands a window over; waits while the previous one is still queued. Rethrows the
+  // error that stopped the thread, if any.
+  void submit(Window<Request> window) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !pending_ || error_; });
+    if (error_) std::rethrow_exception(error_);
+    pending_ = std::move(window);
+    changed_.notify_all();
+  }
+
+  // Waits until every window handed over is written; rethrows the thread's error.
+  void drain() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return (!pending_ && !busy_) || error_; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      changed_.wait(lock, [&] { return pending_ || closing_; });
+      if (!pending_) return;
+      Window<Request> window = std::move(*pending_);
+      pending_.reset();
+      busy_ = true;
+      changed_.notify_all();
+      lock.unlock();
+      std::exception_ptr error;
+      try {
+        write(window);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lock.lock();
+      busy_ = false;
+      if (error && !error_) error_ = error;
+      changed_.notify_all();
+      if (error_) return;  // later windows are not written
+    }
+  }
+
+  void write(Window<Request>& w) {
+    Logits scores;
+    if (scorer_ && !w.pairs.empty()) scores = scorer_->score(w.pairs);
+    for (auto& item : w.items) {
+      const float* s = scorer_ ? scores.values.data() + item.first_pair * scores.labels : nullptr;
+      std::string formatted;
+      try {
+        formatted = emit_(item.request, w.pairs.data() + item.first_pair, s, item.pair_count);
+      } catch (const Error& e) {
+        out_.flush();
+        rethrow_at_line(e, item.line);
+      }
+      out_.write_line(formatted);
+      ++summary_.records;
+    }
+    for (const auto& p : w.pairs) summary_.truncated += p.truncated;
+    summary_.pairs += w.pairs.size();
+    out_.flush();
+  }
+
+  Reranker* scorer_;
+  LineWriter& out_;
+  Emit& emit_;
+  RunSummary& summary_;  // records, pairs, truncated: written by this thread only
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<Window<Request>> pending_;
+  bool busy_ = false;
+  bool closing_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts after everything above exists
+};
+
+// Reads and tokenizes lines into windows; a WindowWriter scores and writes them.
+// parse(line, pairs) returns a request and appends its encoded pairs; emit(request, pairs,
+// scores, count) formats its output line (scores is null when nothing is scored).
 template <typename Request, typename Parse, typename Emit>
 RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const RunOptions& options,
                        Parse parse, Emit emit) {
@@ -74,52 +178,42 @@ RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const 
   }
   RunSummary summary;
   Rejects rejects(options.rejects_path);
-  std::vector<Item<Request>> items;
-  std::vector<EncodedPair> pairs;
   const size_t window = std::max<size_t>(1, options.window_pairs);
-
-  auto flush_window = [&] {
-    Logits scores;
-    if (scorer && !pairs.empty()) scores = scorer->score(pairs);
-    for (auto& item : items) {
-      const float* s = scorer ? scores.values.data() + item.first_pair * scores.labels : nullptr;
-      std::string formatted;
+  size_t skipped = 0;  // this thread's count; the writer's fields are read after drain()
+  Window<Request> current;
+  {
+    WindowWriter<Request, Emit> writer(scorer, out, emit, summary);
+    auto hand_over = [&] {
+      if (current.items.empty()) return;
+      writer.submit(std::move(current));
+      current = Window<Request>();
+    };
+    std::string line;
+    while (in.next(line)) {
+      if (is_blank(line)) continue;
+      const size_t first = current.pairs.size();
       try {
-        formatted = emit(item.request, pairs.data() + item.first_pair, s, item.pair_count);
-      } catch (const Error& e) {
-        out.flush();
-        rethrow_at_line(e, item.line);
+        Request request = parse(line, current.pairs);
+        current.items.push_back({in.line_number(), std::move(request), first, current.pairs.size() - first});
+      } catch (const InputError& e) {
+        current.pairs.resize(first);
+        if (!options.skip_invalid) {
+          // Every line before this one is written first.
+          hand_over();
+          writer.drain();
+          rethrow_at_line(e, in.line_number());
+        }
+        rejects.add(in.line_number(), line, e.what());
+        ++skipped;
+        continue;
       }
-      out.write_line(formatted);
-      ++summary.records;
+      if (current.pairs.size() >= window || current.items.size() >= window) hand_over();
     }
-    for (const auto& p : pairs) summary.truncated += p.truncated;
-    summary.pairs += pairs.size();
-    items.clear();
-    pairs.clear();
-    out.flush();
-  };
-
-  std::string line;
-  while (in.next(line)) {
-    if (is_blank(line)) continue;
-    const size_t first = pairs.size();
-    try {
-      Request request = parse(line, pairs);
-      items.push_back({in.line_number(), std::move(request), first, pairs.size() - first});
-    } catch (const InputError& e) {
-      pairs.resize(first);
-      if (!options.skip_invalid) {
-        flush_window();
-        rethrow_at_line(e, in.line_number());
-      }
-      rejects.add(in.line_number(), line, e.what());
-      ++summary.skipped;
-      continue;
-    }
-    if (pairs.size() >= window || items.size() >= window) flush_window();
+    hand_over();
+    writer.drain();
   }
-  flush_window();
+  out.flush();
+  summary.skipped = skipped;
   return summary;
 }
 

@@ -421,3 +421,29 @@ TEST_CASE("OpenBLAS runs the kernels this CPU can, or the ones the user chose", 
   const Result chosen = run("info --json " + kModel, "", "OPENBLAS_CORETYPE=Haswell");
   CHECK_THAT(json::parse(chosen.out)["blas"].get<std::string>(), Catch::Contains("Haswell"));
 }
+
+TEST_CASE("windows scored in the background keep input order, and a bad line still stops after "
+          "every earlier line", "[cli]") {
+  std::string input;
+  for (int i = 0; i < 9; ++i) {
+    input += R"({"id":)" + std::to_string(i) + R"(,"text_a":"query number )" + std::to_string(i) +
+             R"(","text_b":")" + std::string(static_cast<size_t>(i + 1), 'x') + "\"}\n";
+  }
+  const Result one_window = run("score " + kModel, input);
+  const Result small_windows = run("score --window 2 " + kModel, input);
+  REQUIRE(one_window.code == 0);
+  REQUIRE(small_windows.code == 0);
+  // Other batches, so the scores may differ in the last digits (docs/cli.md, Scores).
+  const auto rows = small_windows.lines();
+  const auto reference = one_window.lines();
+  REQUIRE(rows.size() == 9);
+  for (size_t i = 0; i < 9; ++i) {
+    CHECK(rows[i]["id"] == static_cast<int>(i));
+    CHECK(std::abs(rows[i]["score"].get<double>() - reference[i]["score"].get<double>()) < 1e-5);
+  }
+
+  const Result bad = run("score --window 2 " + kModel, input + "{\"text_a\":1}\n" + input);
+  CHECK(bad.code == 3);
+  CHECK(bad.lines().size() == 9);
+  CHECK_THAT(bad.err, Catch::Contains("line 10"));
+}
