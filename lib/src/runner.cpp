@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <condition_variable>
+#include <iterator>
 #include <exception>
 #include <fstream>
 #include <mutex>
@@ -167,6 +169,36 @@ class WindowWriter {
   std::thread thread_;  // last: starts after everything above exists
 };
 
+template <typename Request>
+struct Parsed {
+  std::optional<Request> request;
+  std::vector<EncodedPair> pairs;
+  std::exception_ptr error;  // what parse threw for this line
+};
+
+// Parses lines[i] into out[i] on `workers` threads (this one included). parse is called
+// concurrently: it may only read shared state (the tokenizers are thread-safe).
+template <typename Request, typename Parse>
+void parse_chunk(const std::vector<std::string>& lines, Parse& parse, size_t workers,
+                 std::vector<Parsed<Request>>& out) {
+  out.clear();
+  out.resize(lines.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < lines.size();) {
+      try {
+        out[i].request.emplace(parse(lines[i], out[i].pairs));
+      } catch (...) {
+        out[i].error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < std::min(workers, lines.size()); ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
 // Reads and tokenizes lines into windows; a WindowWriter scores and writes them.
 // parse(line, pairs) returns a request and appends its encoded pairs; emit(request, pairs,
 // scores, count) formats its output line (scores is null when nothing is scored).
@@ -188,26 +220,45 @@ RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const 
       writer.submit(std::move(current));
       current = Window<Request>();
     };
+    // Lines are read in chunks and parsed (tokenized) by the chunk's workers; results are
+    // taken in input order. One worker: one line at a time, as a stream.
+    const size_t workers = std::max<size_t>(1, options.tokenizer_threads);
+    const size_t chunk_lines = workers == 1 ? 1 : std::min<size_t>(256, window);
+    std::vector<std::string> lines;
+    std::vector<size_t> numbers;
+    std::vector<Parsed<Request>> parsed;
     std::string line;
-    while (in.next(line)) {
-      if (is_blank(line)) continue;
-      const size_t first = current.pairs.size();
-      try {
-        Request request = parse(line, current.pairs);
-        current.items.push_back({in.line_number(), std::move(request), first, current.pairs.size() - first});
-      } catch (const InputError& e) {
-        current.pairs.resize(first);
-        if (!options.skip_invalid) {
-          // Every line before this one is written first.
-          hand_over();
-          writer.drain();
-          rethrow_at_line(e, in.line_number());
-        }
-        rejects.add(in.line_number(), line, e.what());
-        ++skipped;
-        continue;
+    while (true) {
+      lines.clear();
+      numbers.clear();
+      while (lines.size() < chunk_lines && in.next(line)) {
+        if (is_blank(line)) continue;
+        lines.push_back(std::move(line));
+        numbers.push_back(in.line_number());
       }
-      if (current.pairs.size() >= window || current.items.size() >= window) hand_over();
+      if (lines.empty()) break;
+      parse_chunk(lines, parse, workers, parsed);
+      for (size_t i = 0; i < lines.size(); ++i) {
+        if (parsed[i].error) {
+          try {
+            std::rethrow_exception(parsed[i].error);
+          } catch (const InputError& e) {
+            if (!options.skip_invalid) {
+              // Every line before this one is written first.
+              hand_over();
+              writer.drain();
+              rethrow_at_line(e, numbers[i]);
+            }
+            rejects.add(numbers[i], lines[i], e.what());
+            ++skipped;
+            continue;
+          }
+        }
+        const size_t first = current.pairs.size();
+        std::move(parsed[i].pairs.begin(), parsed[i].pairs.end(), std::back_inserter(current.pairs));
+        current.items.push_back({numbers[i], std::move(*parsed[i].request), first, parsed[i].pairs.size()});
+        if (current.pairs.size() >= window || current.items.size() >= window) hand_over();
+      }
     }
     hand_over();
     writer.drain();

@@ -442,8 +442,20 @@ TEST_CASE("windows scored in the background keep input order, and a bad line sti
     CHECK(std::abs(rows[i]["score"].get<double>() - reference[i]["score"].get<double>()) < 1e-5);
   }
 
-  const Result bad = run("score --window 2 " + kModel, input + "{\"text_a\":1}\n" + input);
-  CHECK(bad.code == 3);
-  CHECK(bad.lines().size() == 9);
-  CHECK_THAT(bad.err, Catch::Contains("line 10"));
+  // Tokenized by several threads: the same windows, so the same bytes.
+  CHECK(run("score --window 2 --tokenizer-threads 3 " + kModel, input).out == small_windows.out);
+
+  for (const char* threads : {"1", "3"}) {
+    const Result bad = run(std::string("score --window 2 --tokenizer-threads ") + threads + " " + kModel,
+                           input + "{\"text_a\":1}\n" + input);
+    CHECK(bad.code == 3);
+    CHECK(bad.lines().size() == 9);
+    CHECK_THAT(bad.err, Catch::Contains("line 10"));
+  }
+  const std::string queries =
+      R"({"query":"q one","docs":["alpha","beta beta","gamma"]})" "\n"
+      R"({"query":"q two","docs":["delta","epsilon"]})" "\n"
+      R"({"query":"q three","docs":[]})" "\n";
+  CHECK(run("rerank --window 2 --tokenizer-threads 3 " + kModel, queries).out ==
+        run("rerank --window 2 " + kModel, queries).out);
 }

@@ -6,13 +6,14 @@
 #include "crossrank/jsonl.hpp"
 #include "crossrank/reranker.hpp"
 
-// The subcommands' work, line in to line out (docs/cli.md). Lines are read ahead into a
-// window, all pairs of the window are batched together, and the results are written in
-// input order before the next window is read.
+// The subcommands' work, line in to line out (docs/cli.md). Lines are read and tokenized
+// into a window while the previous window is scored and written on a second thread; all
+// pairs of a window are batched together, and results are written in input order.
 namespace crossrank {
 
 struct RunOptions {
   size_t window_pairs = 8192;   // pairs (or records) read ahead and batched together
+  size_t tokenizer_threads = 1;  // threads that parse and tokenize lines (the reader included)
   bool skip_invalid = false;    // report bad lines and go on, instead of stopping
   std::string rejects_path;     // with skip_invalid: bad lines are copied here verbatim
   size_t top_k = 0;             // rerank: results per query; 0: all
