@@ -14,7 +14,6 @@ uint64_t pair_key(int32_t a, int32_t b) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
 }
 
-
 }  // namespace
 
 BpeModel::BpeModel(Vocabulary vocab, const Merges& merges, BpeOptions options,
@@ -23,40 +22,34 @@ BpeModel::BpeModel(Vocabulary vocab, const Merges& merges, BpeOptions options,
   for (const auto& [token, id] : vocab_) by_id_.emplace(id, token);
   const size_t prefix_len =
       options_.continuing_subword_prefix ? options_.continuing_subword_prefix->size() : 0;
-  auto require = [&](const std::string& token) {
-    auto it = vocab_.find(token);
-    if (it == vocab_.end()) {
-      throw ModelError(source + ": merge token \"" + token + "\" is not in the vocabulary");
-    }
-    return it->second;
+  auto require = [&](const std::string& token, const char* role) {
+    auto id = find(token);
+    if (!id) throw ModelError(source + ": " + role + " \"" + token + "\" is not in the vocabulary");
+    return *id;
   };
   for (size_t rank = 0; rank < merges.size(); ++rank) {
     const auto& [a, b] = merges[rank];
     const std::string merged = a + (b.size() >= prefix_len ? b.substr(prefix_len) : std::string());
     // A repeated pair keeps its last rank, as HF's map does.
-    merges_[pair_key(require(a), require(b))] = {static_cast<int32_t>(rank), require(merged)};
+    merges_[pair_key(require(a, "merge token"), require(b, "merge token"))] = {
+        static_cast<int32_t>(rank), require(merged, "merge token")};
   }
-  if (options_.unk_token) {
-    auto it = vocab_.find(*options_.unk_token);
-    if (it == vocab_.end()) {
-      throw ModelError(source + ": unknown token \"" + *options_.unk_token +
-                       "\" is not in the vocabulary");
-    }
-    unk_id_ = it->second;
-  }
+  if (options_.unk_token) unk_id_ = require(*options_.unk_token, "unknown token");
   if (options_.byte_fallback) {
     byte_ids_.resize(256);
     for (int b = 0; b < 256; ++b) byte_ids_[b] = find(byte_token(static_cast<unsigned char>(b)));
   }
 }
 
-std::optional<int32_t> BpeModel::find(std::string_view token) const {
-  auto it = vocab_.find(std::string(token));
+std::optional<int32_t> BpeModel::find(const std::string& token) const {
+  auto it = vocab_.find(token);
   if (it == vocab_.end()) return std::nullopt;
   return it->second;
 }
 
-std::optional<int32_t> BpeModel::token_to_id(std::string_view token) const { return find(token); }
+std::optional<int32_t> BpeModel::token_to_id(std::string_view token) const {
+  return find(std::string(token));
+}
 
 std::optional<std::string> BpeModel::id_to_token(int32_t id) const {
   auto it = by_id_.find(id);
@@ -66,13 +59,13 @@ std::optional<std::string> BpeModel::id_to_token(int32_t id) const {
 
 void BpeModel::tokenize(std::string_view word, std::vector<int32_t>& out) const {
   if (word.empty()) return;
+  const std::string key(word);  // the word as the cache and the vocabulary hold it
   if (options_.ignore_merges) {
-    if (auto id = find(word)) {
+    if (auto id = find(key)) {
       out.push_back(*id);
       return;
     }
   }
-  const std::string key(word);
   {
     std::shared_lock lock(cache_mutex_);
     auto it = cache_.find(key);

@@ -38,7 +38,8 @@ class BpeModel final : public Model {
 
  private:
   std::vector<int32_t> merge_word(std::string_view word) const;
-  std::optional<int32_t> find(std::string_view token) const;
+  // By const std::string&: the hot path looks up strings it built, without another copy.
+  std::optional<int32_t> find(const std::string& token) const;
 
   Vocabulary vocab_;
   std::unordered_map<int32_t, std::string> by_id_;

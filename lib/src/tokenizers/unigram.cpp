@@ -12,24 +12,29 @@ namespace {
 
 constexpr double kUnkPenalty = 10.0;
 
+std::vector<std::string> pieces_of(const UnigramModel::Vocabulary& vocab) {
+  std::vector<std::string> pieces;
+  pieces.reserve(vocab.size());
+  for (const auto& entry : vocab) pieces.push_back(entry.first);
+  return pieces;
+}
 
 }  // namespace
 
 UnigramModel::UnigramModel(Vocabulary vocab, std::optional<int32_t> unk_id, bool byte_fallback,
-                           std::string source_file)
-    : vocab_(std::move(vocab)), unk_id_(unk_id), source_(std::move(source_file)) {
-  const std::string& source = source_;
+                           std::string source)
+    : pieces_(pieces_of(vocab)), unk_id_(unk_id), source_(std::move(source)) {
   if (unk_id_) {
-    if (vocab_.empty()) throw ModelError(source + ": the Unigram vocabulary is empty");
-    if (*unk_id_ < 0 || static_cast<size_t>(*unk_id_) >= vocab_.size()) {
-      throw ModelError(source + ": unk_id " + std::to_string(*unk_id_) + " is outside the vocabulary");
+    if (vocab.empty()) throw ModelError(source_ + ": the Unigram vocabulary is empty");
+    if (*unk_id_ < 0 || static_cast<size_t>(*unk_id_) >= vocab.size()) {
+      throw ModelError(source_ + ": unk_id " + std::to_string(*unk_id_) + " is outside the vocabulary");
     }
   }
   min_score_ = std::numeric_limits<double>::infinity();
+  scores_.reserve(vocab.size());
   trie_.emplace_back();
-  for (size_t id = 0; id < vocab_.size(); ++id) {
-    const auto& [piece, score] = vocab_[id];
-    ids_[piece] = static_cast<int32_t>(id);
+  for (const auto& [piece, score] : vocab) {
+    scores_.push_back(score);
     min_score_ = std::min(min_score_, score);
     int32_t node = 0;
     for (unsigned char b : piece) {
@@ -43,16 +48,11 @@ UnigramModel::UnigramModel(Vocabulary vocab, std::optional<int32_t> unk_id, bool
       }
       node = next;
     }
+    if (node > 0) trie_[node].token = *pieces_.find(piece);
   }
   if (byte_fallback) {
     byte_ids_.resize(256);
-    for (int b = 0; b < 256; ++b) byte_ids_[b] = token_to_id(byte_token(static_cast<unsigned char>(b)));
-  }
-  // Ids come from the string map, so a duplicated piece resolves to its last id as in HF.
-  for (const auto& [piece, id] : ids_) {
-    int32_t node = 0;
-    for (unsigned char b : piece) node = child(node, b);
-    if (node > 0) trie_[node].token = id;
+    for (int b = 0; b < 256; ++b) byte_ids_[b] = pieces_.find(byte_token(static_cast<unsigned char>(b)));
   }
 }
 
@@ -63,15 +63,9 @@ int32_t UnigramModel::child(int32_t node, unsigned char byte) const {
   return it != kids.end() && it->first == byte ? it->second : -1;
 }
 
-std::optional<int32_t> UnigramModel::token_to_id(std::string_view token) const {
-  auto it = ids_.find(std::string(token));
-  if (it == ids_.end()) return std::nullopt;
-  return it->second;
-}
-
 std::optional<std::string> UnigramModel::id_to_token(int32_t id) const {
-  if (id < 0 || static_cast<size_t>(id) >= vocab_.size()) return std::nullopt;
-  return vocab_[id].first;
+  if (id < 0 || static_cast<size_t>(id) >= pieces_.size()) return std::nullopt;
+  return pieces_.token(id);
 }
 
 void UnigramModel::tokenize(std::string_view word, std::vector<int32_t>& out) const {
@@ -100,7 +94,7 @@ void UnigramModel::tokenize(std::string_view word, std::vector<int32_t>& out) co
       if (node < 0) break;
       const int32_t id = trie_[node].token;
       if (id < 0) continue;
-      relax(pos + 1, id, vocab_[id].second);
+      relax(pos + 1, id, scores_[id]);
       if (pos + 1 - start == char_len) has_single_char = true;
     }
     if (!has_single_char) {
@@ -110,23 +104,30 @@ void UnigramModel::tokenize(std::string_view word, std::vector<int32_t>& out) co
     start += char_len;
   }
 
-  // Walk back; runs of unknown pieces become one string, then every string becomes ids.
-  std::vector<std::pair<size_t, size_t>> spans;  // (begin, end), reversed
-  bool last_was_unk = false;
+  // Walk back; runs of unknown pieces become one string. A piece the trie found is its
+  // id already; only an unknown string is looked up again (HF maps strings to ids).
+  struct Span {
+    size_t begin, end;
+    int32_t id;  // -1: unknown
+  };
+  std::vector<Span> spans;  // reversed
   for (size_t end = size; end > 0;) {
     const Best& node = best[end];
     const size_t start = *node.starts_at;
     const bool unk = unk_id_ && node.id == *unk_id_;
-    if (unk && last_was_unk) {
-      spans.back().first = start;
+    if (unk && !spans.empty() && spans.back().id < 0) {
+      spans.back().begin = start;
     } else {
-      spans.emplace_back(start, end);
+      spans.push_back({start, end, unk ? -1 : node.id});
     }
-    last_was_unk = unk;
     end = start;
   }
   for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
-    emit(word.substr(it->first, it->second - it->first), out);
+    if (it->id >= 0) {
+      out.push_back(it->id);
+    } else {
+      emit_unknown(word.substr(it->begin, it->end - it->begin), out);
+    }
   }
 }
 
@@ -134,8 +135,8 @@ ModelError UnigramModel::missing_unk() const {
   return ModelError(source_ + ": a character is not in the Unigram vocabulary and unk_id is null");
 }
 
-void UnigramModel::emit(std::string_view piece, std::vector<int32_t>& out) const {
-  if (auto id = token_to_id(piece)) {
+void UnigramModel::emit_unknown(std::string_view piece, std::vector<int32_t>& out) const {
+  if (auto id = pieces_.find(piece)) {
     out.push_back(*id);
     return;
   }

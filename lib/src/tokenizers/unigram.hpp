@@ -2,12 +2,12 @@
 
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "crossrank/error.hpp"
 #include "pipeline.hpp"
+#include "vocab.hpp"
 
 namespace crossrank {
 
@@ -23,9 +23,11 @@ class UnigramModel final : public Model {
                std::string source);
 
   void tokenize(std::string_view word, std::vector<int32_t>& out) const override;
-  std::optional<int32_t> token_to_id(std::string_view token) const override;
+  std::optional<int32_t> token_to_id(std::string_view token) const override {
+    return pieces_.find(token);
+  }
   std::optional<std::string> id_to_token(int32_t id) const override;
-  size_t vocab_size() const override { return vocab_.size(); }
+  size_t vocab_size() const override { return pieces_.size(); }
   std::string kind() const override { return "unigram"; }
 
  private:
@@ -35,11 +37,11 @@ class UnigramModel final : public Model {
     std::vector<std::pair<unsigned char, int32_t>> children;  // sorted by byte
   };
   int32_t child(int32_t node, unsigned char byte) const;
-  void emit(std::string_view piece, std::vector<int32_t>& out) const;
+  void emit_unknown(std::string_view piece, std::vector<int32_t>& out) const;
   ModelError missing_unk() const;
 
-  Vocabulary vocab_;
-  std::unordered_map<std::string, int32_t> ids_;
+  Vocab pieces_;                // by id; a duplicated piece looks up to its last id, as in HF
+  std::vector<double> scores_;  // by id
   std::vector<Node> trie_;
   double min_score_ = 0;
   std::optional<int32_t> unk_id_;
