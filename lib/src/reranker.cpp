@@ -25,7 +25,7 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
 
 Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOptions& options) {
   BundleConfig bundle = load_bundle_config(bundle_dir);
-  std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bundle_dir);
+  std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bundle_dir, bundle.model_type);
   ModelOptions model_options = options.model;
   model_options.input_names = bundle.input_names;
   model_options.producer_torch = bundle.exported_torch;

@@ -66,5 +66,9 @@ class Tokenizer {
 // merges.txt, or vocab.txt) with the pair template of the model family (config.json
 // "model_type", overridable in crossrank.json). Throws ModelError when none fits.
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& bundle_dir);
+// The same with the family already known (BundleConfig::model_type), so the bundle's
+// config files are not read again.
+std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& bundle_dir,
+                                          const std::string& model_type);
 
 }  // namespace crossrank

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,21 @@ class Unsupported : public ModelError {
  public:
   using ModelError::ModelError;
 };
+
+// Malformed files surface as nlohmann or std::sto* exceptions deep in the loaders: this
+// turns them into a ModelError naming the file the loading step was reading.
+template <typename Load>
+auto with_file_errors(const std::filesystem::path& file, Load load) -> decltype(load()) {
+  try {
+    return load();
+  } catch (const Error&) {
+    throw;
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError(file.string() + ": unexpected structure: " + e.what());
+  } catch (const std::logic_error& e) {
+    throw ModelError(file.string() + ": unexpected value: " + e.what());
+  }
+}
 
 // How a model family joins a pair (when no tokenizer.json post-processor says).
 enum class TemplateStyle {

@@ -31,14 +31,8 @@ std::unique_ptr<Tokenizer> assemble(PipelineTokenizer::Parts parts, const json& 
                                     const fs::path& dir, const Family& family, const fs::path& source) {
   const TemplateStyle style = family.style();
   const fs::path config_file = dir / "tokenizer_config.json";
-  NativeSpecials specials;
-  try {
-    specials = native_specials(config, config_file, style, *parts.model);
-  } catch (const nlohmann::json::exception& e) {
-    throw ModelError(config_file.string() + ": unexpected structure: " + e.what());
-  } catch (const std::logic_error& e) {
-    throw ModelError(config_file.string() + ": unexpected value: " + e.what());
-  }
+  NativeSpecials specials = with_file_errors(
+      config_file, [&] { return native_specials(config, config_file, style, *parts.model); });
   parts.added_tokens = std::move(specials.added);
   parts.pair_template = make_template(style, specials.cls, specials.sep);
   return std::make_unique<PipelineTokenizer>(std::move(parts), source);
