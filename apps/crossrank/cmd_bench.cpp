@@ -19,29 +19,19 @@ struct BenchCli {
   bool as_json = false;
 };
 
-std::vector<std::pair<std::string, std::string>> read_pairs(const std::string& path) {
-  LineReader in(path);
-  std::vector<std::pair<std::string, std::string>> pairs;
-  std::string line;
-  while (in.next(line)) {
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    try {
-      PairRequest p = parse_pair_request(line);
-      pairs.emplace_back(std::move(p.first), std::move(p.second));
-    } catch (const Error& e) {
-      rethrow_with_context(e, "line " + std::to_string(in.line_number()) + ": ");
-    }
-  }
-  return pairs;
-}
-
 double rounded(double v, int digits) {
   const double scale = std::pow(10.0, digits);
   return std::round(v * scale) / scale;
 }
 
 void bench(const BenchCli& o) {
-  const auto texts = o.input.empty() ? synthetic_pairs(o.synthetic) : read_pairs(o.input);
+  std::vector<std::pair<std::string, std::string>> texts;
+  if (o.input.empty()) {
+    texts = synthetic_pairs(o.synthetic);
+  } else {
+    LineReader in(o.input);
+    texts = read_pair_texts(in);
+  }
   if (texts.empty()) throw InputError("no pairs to benchmark in " + o.input);
   Reranker reranker = load_reranker(o.common);
   BenchOptions options = o.bench;

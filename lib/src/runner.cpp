@@ -339,6 +339,21 @@ RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const 
   return run_windows<PairRequest>(&reranker, in, out, options, parse, emit);
 }
 
+std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::string line;
+  while (in.next(line)) {
+    if (is_blank(line)) continue;
+    try {
+      PairRequest p = parse_pair_request(line);
+      pairs.emplace_back(std::move(p.first), std::move(p.second));
+    } catch (const Error& e) {
+      rethrow_at_line(e, in.line_number());
+    }
+  }
+  return pairs;
+}
+
 RunSummary run_tokenize(const Reranker& reranker, LineReader& in, LineWriter& out,
                         const RunOptions& options) {
   const auto inputs = reranker.model().input_names();

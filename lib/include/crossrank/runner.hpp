@@ -2,6 +2,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "crossrank/jsonl.hpp"
 #include "crossrank/reranker.hpp"
@@ -32,6 +34,10 @@ struct RunSummary {
 // writing every line before it.
 RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options);
 RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options);
+// Every pair of the input (score's forms) as texts, for `crossrank bench`. Throws
+// InputError ("line N: ...") for a bad line.
+std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in);
+
 RunSummary run_tokenize(const Reranker& reranker, LineReader& in, LineWriter& out,
                         const RunOptions& options);
 
