@@ -40,4 +40,12 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
   return p;
 }
 
+void copy_without_tokenizer_json(const std::filesystem::path& src, const TempDir& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(src)) {
+    if (entry.path().filename() != "tokenizer.json") {
+      std::filesystem::copy_file(entry.path(), dir.path() / entry.path().filename());
+    }
+  }
+}
+
 }  // namespace crossrank::test

@@ -13,6 +13,10 @@ namespace crossrank::test {
 
 inline std::filesystem::path data_dir() { return CROSSRANK_TEST_DATA; }
 inline std::filesystem::path bert_vocab_dir() { return data_dir() / "vocab" / "bert-base-uncased"; }
+// tests/data/tokenizers/NAME: the fixture tokenizers of every family.
+inline std::filesystem::path tokenizer_fixture(const std::string& name) {
+  return data_dir() / "tokenizers" / name;
+}
 // The bert-base-uncased tokenizer (from tokenizer.json), loaded once per test binary.
 std::shared_ptr<const Tokenizer> bert_tokenizer();
 
@@ -32,5 +36,9 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Copies the files of src except tokenizer.json into dir, so a bundle there loads its
+// native tokenizer files.
+void copy_without_tokenizer_json(const std::filesystem::path& src, const TempDir& dir);
 
 }  // namespace crossrank::test

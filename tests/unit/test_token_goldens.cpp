@@ -18,17 +18,13 @@ using nlohmann::json;
 
 namespace {
 
-fs::path fixture(const std::string& name) { return data_dir() / "tokenizers" / name; }
+using crossrank::test::tokenizer_fixture;
 fs::path goldens(const std::string& name) { return data_dir() / "goldens" / name; }
 
 // The bundle's files without tokenizer.json, so the native loader is used.
 std::shared_ptr<const crossrank::Tokenizer> native_tokenizer(const fs::path& dir,
                                                              const crossrank::test::TempDir& tmp) {
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().filename() != "tokenizer.json") {
-      fs::copy_file(entry.path(), tmp.path() / entry.path().filename());
-    }
-  }
+  crossrank::test::copy_without_tokenizer_json(dir, tmp);
   return crossrank::load_tokenizer(tmp.path());
 }
 
@@ -102,7 +98,7 @@ TEST_CASE("tokenizer.json of every family matches HF tokenizers", "[goldens]") {
   const std::pair<const char*, const char*> families[] = {
       {"xlmr", "unigram"}, {"xlmr-legacy", "unigram"}, {"deberta", "unigram"}, {"roberta", "bpe"}};
   for (const auto& [name, kind] : families) {
-    auto tokenizer = crossrank::load_tokenizer(fixture(name));
+    auto tokenizer = crossrank::load_tokenizer(tokenizer_fixture(name));
     REQUIRE(tokenizer->source().filename() == "tokenizer.json");
     CHECK(tokenizer->kind() == kind);
     check_goldens(std::move(tokenizer), goldens(std::string(name) + ".jsonl"), 900);
@@ -116,7 +112,7 @@ TEST_CASE("tokenizer.json variants exercising every implemented option match HF 
   const std::map<std::string, std::set<std::string>> known = {
       {"metaspace-first-split", {"\u00a8 \u00af \u00b4 \u00b8 spacing diacritics"}}};
   size_t variants = 0;
-  for (const auto& entry : fs::directory_iterator(fixture("variants"))) {
+  for (const auto& entry : fs::directory_iterator(tokenizer_fixture("variants"))) {
     const std::string name = entry.path().filename().string();
     const auto k = known.find(name);
     check_goldens(crossrank::load_tokenizer(entry.path()), goldens("variants") / (name + ".jsonl"),
@@ -128,7 +124,7 @@ TEST_CASE("tokenizer.json variants exercising every implemented option match HF 
 
 TEST_CASE("vocab.json + merges.txt match HF tokenizers", "[goldens]") {
   crossrank::test::TempDir tmp;
-  auto tokenizer = native_tokenizer(fixture("roberta"), tmp);
+  auto tokenizer = native_tokenizer(tokenizer_fixture("roberta"), tmp);
   REQUIRE(tokenizer->source().filename() == "vocab.json");
   check_goldens(tokenizer, goldens("roberta.jsonl"), 900);
 }
@@ -136,7 +132,7 @@ TEST_CASE("vocab.json + merges.txt match HF tokenizers", "[goldens]") {
 TEST_CASE("SentencePiece .model files match python3-sentencepiece", "[goldens]") {
   for (const char* name : {"xlmr", "deberta", "spm-bpe"}) {
     crossrank::test::TempDir tmp;
-    auto tokenizer = native_tokenizer(fixture(name), tmp);
+    auto tokenizer = native_tokenizer(tokenizer_fixture(name), tmp);
     CHECK(tokenizer->kind() == "sentencepiece");
     check_goldens(tokenizer, goldens(std::string(name) + ".spm.jsonl"), 600);
   }
@@ -150,10 +146,10 @@ TEST_CASE("every family matches HF tokenizers on STS-B and WikiQA", "[.][shared]
   const std::pair<std::shared_ptr<const crossrank::Tokenizer>, const char*> checks[] = {
       {crossrank::test::bert_tokenizer(), "bert-base-uncased"},
       {native_tokenizer(crossrank::test::bert_vocab_dir(), bert_native), "bert-base-uncased"},
-      {crossrank::load_tokenizer(fixture("xlmr")), "xlmr"},
-      {crossrank::load_tokenizer(fixture("deberta")), "deberta"},
-      {crossrank::load_tokenizer(fixture("roberta")), "roberta"},
-      {native_tokenizer(fixture("roberta"), roberta_native), "roberta"},
+      {crossrank::load_tokenizer(tokenizer_fixture("xlmr")), "xlmr"},
+      {crossrank::load_tokenizer(tokenizer_fixture("deberta")), "deberta"},
+      {crossrank::load_tokenizer(tokenizer_fixture("roberta")), "roberta"},
+      {native_tokenizer(tokenizer_fixture("roberta"), roberta_native), "roberta"},
   };
   for (const auto& [tokenizer, name] : checks) {
     const fs::path file = fs::path(dir) / (std::string(name) + ".jsonl");

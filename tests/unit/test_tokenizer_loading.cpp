@@ -13,15 +13,11 @@ using crossrank::test::TempDir;
 
 namespace {
 
-fs::path fixture(const std::string& name) { return data_dir() / "tokenizers" / name; }
+using crossrank::test::tokenizer_fixture;
 
 // A copy of a fixture without tokenizer.json (native files only).
 void copy_native(const std::string& name, const TempDir& dir) {
-  for (const auto& entry : fs::directory_iterator(fixture(name))) {
-    if (entry.path().filename() != "tokenizer.json") {
-      fs::copy_file(entry.path(), dir.path() / entry.path().filename());
-    }
-  }
+  crossrank::test::copy_without_tokenizer_json(tokenizer_fixture(name), dir);
 }
 
 // A minimal tokenizer.json around the given normalizer, pre-tokenizer and model.
@@ -47,7 +43,7 @@ TEST_CASE("each family's files give the tokenizer kind and source info reports",
                           Expect{"deberta", "unigram", "sentencepiece", "spm.model"},
                           Expect{"roberta", "bpe", "bpe", "vocab.json"}}) {
     INFO(e.fixture);
-    auto from_json = crossrank::load_tokenizer(fixture(e.fixture));
+    auto from_json = crossrank::load_tokenizer(tokenizer_fixture(e.fixture));
     CHECK(from_json->kind() == e.json_kind);
     CHECK(from_json->source().filename() == "tokenizer.json");
     TempDir dir;
@@ -65,7 +61,7 @@ TEST_CASE("the RoBERTa family template puts two separators between the texts", "
   // From tokenizer.json's TemplateProcessing and from the family default alike.
   TempDir dir;
   copy_native("xlmr", dir);
-  for (const auto& path : {fixture("xlmr"), dir.path()}) {
+  for (const auto& path : {tokenizer_fixture("xlmr"), dir.path()}) {
     auto t = crossrank::load_tokenizer(path);
     std::vector<int32_t> flat;  // -1: text A, -2: text B
     for (const auto& p : t->pair_template().pieces) {
@@ -143,7 +139,7 @@ TEST_CASE("a repeat-count Replace regex and Metaspace's first scheme", "[tokeniz
 }
 
 TEST_CASE("the BPE word cache gives every thread the same ids", "[tokenizer]") {
-  auto t = crossrank::load_tokenizer(fixture("roberta"));
+  auto t = crossrank::load_tokenizer(tokenizer_fixture("roberta"));
   const std::string text = "The quick brown fox jumps over the lazy dog, again and again.";
   const auto expected = t->encode(text);
   std::vector<std::vector<int32_t>> got(4);
