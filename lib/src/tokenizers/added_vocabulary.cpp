@@ -6,14 +6,6 @@
 
 namespace crossrank {
 
-namespace {
-
-// \w of Rust's regex crate, which HF's single_word check uses: Alphabetic, marks, decimal
-// digits, connector punctuation and the joiners.
-bool is_word_char(char32_t c) { return unicode::is_regex_word(c); }
-
-}  // namespace
-
 AddedVocabulary::AddedVocabulary(const std::vector<AddedToken>& tokens) {
   for (const auto& t : tokens) {
     if (t.content.empty()) continue;
@@ -54,8 +46,9 @@ void AddedVocabulary::split(std::u32string_view text, bool normalized,
       continue;
     }
     const size_t stop = i + match->content.size();
-    if (match->single_word && ((i > 0 && is_word_char(text[i - 1])) ||
-                               (stop < text.size() && is_word_char(text[stop])))) {
+    // HF's single_word check is Rust regex \w on both sides.
+    if (match->single_word && ((i > 0 && unicode::is_regex_word(text[i - 1])) ||
+                               (stop < text.size() && unicode::is_regex_word(text[stop])))) {
       i = stop;  // rejected: its text stays plain, and the search resumes after it
       continue;
     }
