@@ -54,9 +54,10 @@ void bench(const BenchCli& o) {
   report["rounds"] = options.rounds;
   report["peak_rss_mib"] = rounded(static_cast<double>(r.peak_rss_bytes) / (1 << 20), 1);
   report["device"] = reranker.model().device();
+  report["dtype"] = reranker.model().dtype();
   report["threads"] = rt.threads;
-  report["batch_tokens"] = o.common.scoring.batching.batch_tokens;
-  report["max_batch_size"] = o.common.scoring.batching.max_batch_size;
+  report["batch_tokens"] = reranker.batching().batch_tokens;
+  report["max_batch_size"] = reranker.batching().max_batch_size;
   report["libtorch"] = rt.libtorch_version;
   report["blas"] = rt.blas;
   if (o.as_json) {

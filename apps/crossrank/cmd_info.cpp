@@ -29,6 +29,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["activation"] = to_string(reranker.activation());
   info["activation_source"] = reranker.activation_source();
   info["device"] = reranker.model().device();
+  info["dtype"] = reranker.model().dtype();
   info["threads"] = rt.threads;
   info["parallel_backend"] = rt.parallel_backend;
   info["blas"] = rt.blas;

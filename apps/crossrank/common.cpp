@@ -26,6 +26,9 @@ void add_model_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-m,--model", o.model_dir, "Model bundle directory (docs/models.md)")->required();
   cmd.add_option("--device", o.scoring.model.device, "auto | cpu | cuda | cuda:N")
       ->capture_default_str();
+  cmd.add_option("--dtype", o.scoring.model.dtype,
+                 "Precision of the matrix products: fp32 | bf16 | fp16 (fp16: CUDA only)")
+      ->capture_default_str();
   cmd.add_option("--threads", o.scoring.model.threads,
                  "Intra-op threads for the model (0: one per core)")
       ->capture_default_str();
@@ -52,10 +55,12 @@ void add_io_options(CLI::App& cmd, CommonOptions& o) {
 
 void add_batching_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--batch-tokens", o.scoring.batching.batch_tokens,
-                 "Padded tokens per model batch (rows x longest row)")
-      ->capture_default_str()->check(kAtLeastOne);
-  cmd.add_option("--max-batch-size", o.scoring.batching.max_batch_size, "Rows per model batch")
-      ->capture_default_str()->check(kAtLeastOne);
+                 "Padded tokens per model batch (rows x longest row) [default: 1024 on CPU, "
+                 "16384 on CUDA]")
+      ->check(kAtLeastOne);
+  cmd.add_option("--max-batch-size", o.scoring.batching.max_batch_size,
+                 "Rows per model batch [default: 128 on CPU, 512 on CUDA]")
+      ->check(kAtLeastOne);
   cmd.add_option("--window", o.run.window_pairs,
                  "Pairs read ahead and batched together (bounds memory)")
       ->capture_default_str()->check(kAtLeastOne);
@@ -70,7 +75,8 @@ Reranker load_reranker(const CommonOptions& o) {
     log::warn("libtorch is using the netlib reference BLAS (" + runtime.blas +
               "): scoring will be ~30x slower. Install libopenblas0-openmp (scripts/setup.sh does).");
   }
-  log::debug("model " + o.model_dir + " on " + reranker.model().device() + ", " +
+  log::debug("model " + o.model_dir + " on " + reranker.model().device() + " (" +
+             reranker.model().dtype() + "), " +
              std::to_string(runtime.threads) + " threads, max length " +
              std::to_string(reranker.encoder().max_length()));
   return reranker;
@@ -94,6 +100,9 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
     line += pad;
   }
   if (st.duplicates > 0) line += ", " + std::to_string(st.duplicates) + " duplicate pairs scored once";
+  if (st.split_batches > 0) {
+    line += ", " + std::to_string(st.split_batches) + " batches split for lack of device memory";
+  }
   if (summary.truncated > 0) line += ", " + std::to_string(summary.truncated) + " pairs truncated";
   if (summary.skipped > 0) line += ", " + std::to_string(summary.skipped) + " bad lines skipped";
   log::info(line);

@@ -5,6 +5,14 @@
 
 namespace crossrank {
 
+BatchingOptions BatchingOptions::for_device(const std::string& device) const {
+  const bool gpu = device.rfind("cuda", 0) == 0;
+  BatchingOptions resolved = *this;
+  if (resolved.batch_tokens == 0) resolved.batch_tokens = gpu ? 16384 : 1024;
+  if (resolved.max_batch_size == 0) resolved.max_batch_size = gpu ? 512 : 128;
+  return resolved;
+}
+
 std::vector<std::vector<size_t>> plan_batches(const std::vector<size_t>& lengths,
                                               const BatchingOptions& options) {
   std::vector<size_t> order(lengths.size());

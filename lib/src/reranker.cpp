@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "crossrank/error.hpp"
+#include "crossrank/logging.hpp"
 #include "crossrank/tokenizer.hpp"
 
 namespace crossrank {
@@ -21,7 +22,7 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
                                                               : options.activation),
       activation_source_(options.activation == Activation::automatic ? bundle_.activation_source
                                                                      : "--activation"),
-      batching_(options.batching) {}
+      batching_(options.batching.for_device(model_->device())) {}
 
 Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOptions& options) {
   BundleConfig bundle = load_bundle_config(bundle_dir);
@@ -61,29 +62,64 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
   std::vector<float> unique_scores(unique.size() * scores.labels);
   std::vector<size_t> lengths(unique.size());
   for (size_t u = 0; u < unique.size(); ++u) lengths[u] = pairs[unique[u]].input_ids.size();
+  std::vector<size_t> indices;
   for (const auto& batch_rows : plan_batches(lengths, batching_)) {
-    std::vector<size_t> indices(batch_rows.size());
+    indices.resize(batch_rows.size());
     for (size_t r = 0; r < batch_rows.size(); ++r) indices[r] = unique[batch_rows[r]];
-    const Batch batch = make_batch(pairs, indices, bundle_.pad_token_id);
-    const Logits logits = model_->forward(batch);
-    if (logits.labels != scores.labels) {
-      throw ModelError("the model returns " + std::to_string(logits.labels) +
-                       " logits per pair but config.json declares " +
-                       std::to_string(scores.labels) + " label(s)");
-    }
+    std::vector<float> logits(batch_rows.size() * scores.labels);
+    run_batch(pairs, indices, logits.data());
     for (size_t r = 0; r < batch_rows.size(); ++r) {
       float* row = &unique_scores[batch_rows[r] * scores.labels];
-      std::copy_n(&logits.values[r * logits.labels], logits.labels, row);
+      std::copy_n(&logits[r * scores.labels], scores.labels, row);
       apply_activation(activation_, row, scores.labels);
       stats_.real_tokens += lengths[batch_rows[r]];
     }
-    stats_.padded_tokens += batch.rows * batch.cols;
   }
   for (size_t i = 0; i < pairs.size(); ++i) {
     std::copy_n(&unique_scores[source[i] * scores.labels], scores.labels, &scores.values[i * scores.labels]);
   }
   stats_.pairs += pairs.size();
   return scores;
+}
+
+void Reranker::run_batch(const std::vector<EncodedPair>& pairs, const std::vector<size_t>& indices,
+                         float* out) {
+  const Batch batch = make_batch(pairs, indices, bundle_.pad_token_id);
+  const size_t cells = batch.rows * batch.cols;
+  // Over a budget lowered by an earlier out-of-memory split: split without trying.
+  bool split = indices.size() > 1 && cells > batching_.batch_tokens;
+  Logits logits;
+  if (!split) {
+    try {
+      logits = model_->forward(batch);
+    } catch (const DeviceMemoryError& e) {
+      if (indices.size() == 1) {
+        throw ModelError(std::string(e.what()) + "; one pair of " + std::to_string(batch.cols) +
+                         " tokens does not fit: lower --max-length or use another device");
+      }
+      batching_.batch_tokens = std::max<size_t>(1, cells / 2);
+      log::warn("out of memory on " + model_->device() + " for a batch of " +
+                std::to_string(batch.rows) + "x" + std::to_string(batch.cols) +
+                ": splitting it, and batching at most " + std::to_string(batching_.batch_tokens) +
+                " tokens from now on (--batch-tokens)");
+      split = true;
+    }
+  }
+  if (split) {
+    ++stats_.split_batches;
+    const size_t half = indices.size() / 2;
+    run_batch(pairs, std::vector<size_t>(indices.begin(), indices.begin() + half), out);
+    run_batch(pairs, std::vector<size_t>(indices.begin() + half, indices.end()),
+              out + half * bundle_.num_labels);
+    return;
+  }
+  if (logits.labels != bundle_.num_labels) {
+    throw ModelError("the model returns " + std::to_string(logits.labels) +
+                     " logits per pair but config.json declares " +
+                     std::to_string(bundle_.num_labels) + " label(s)");
+  }
+  std::copy(logits.values.begin(), logits.values.end(), out);
+  stats_.padded_tokens += cells;
 }
 
 }  // namespace crossrank

@@ -1,10 +1,14 @@
 // The only translation unit that includes libtorch's headers (with runtime_info.cpp).
+#include <ATen/autocast_mode.h>
 #include <caffe2/serialize/versions.h>
 #include <torch/script.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -40,6 +44,64 @@ torch::Device pick_device(const std::string& name) {
     }
   }
   throw ConfigError("--device " + name + ": expected auto, cpu, cuda or cuda:N");
+}
+
+c10::ScalarType pick_dtype(const std::string& name, const torch::Device& device) {
+  if (name == "fp32") return torch::kFloat32;
+  if (name == "bf16") return torch::kBFloat16;
+  if (name == "fp16") {
+    if (device.is_cpu()) {
+      throw ConfigError("--dtype fp16 runs on CUDA devices only; on the CPU use bf16 or fp32");
+    }
+    return torch::kFloat16;
+  }
+  throw ConfigError("--dtype " + name + ": expected fp32, bf16 or fp16");
+}
+
+// Turns libtorch's autocast on for one device type in this thread, and back off. Autocast
+// acts in the dispatcher, so it reaches every op a TorchScript graph runs, and casts
+// constants the trace baked in (e.g. an fp32 attention mask) where they meet the products.
+class AutocastScope {
+ public:
+  AutocastScope(c10::DeviceType type, c10::ScalarType dtype) : type_(type) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_dtype(type, dtype);
+    at::autocast::set_autocast_enabled(type, true);
+#else
+    if (type == c10::DeviceType::CPU) {
+      at::autocast::set_autocast_cpu_dtype(dtype);
+      at::autocast::set_cpu_enabled(true);
+    } else {
+      at::autocast::set_autocast_gpu_dtype(dtype);
+      at::autocast::set_enabled(true);
+    }
+#endif
+  }
+  ~AutocastScope() {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(type_, false);
+#else
+    if (type_ == c10::DeviceType::CPU) at::autocast::set_cpu_enabled(false);
+    else at::autocast::set_enabled(false);
+#endif
+  }
+  AutocastScope(const AutocastScope&) = delete;
+  AutocastScope& operator=(const AutocastScope&) = delete;
+
+ private:
+  c10::DeviceType type_;
+};
+
+// Out of memory on the device (or the host, for the CPU): the caller can split the batch.
+// The TorchScript interpreter rethrows op errors as std::runtime_error with a traceback,
+// so the error's class is not enough and the message is read too.
+bool is_out_of_memory(const std::exception& e) {
+  if (dynamic_cast<const c10::OutOfMemoryError*>(&e) != nullptr) return true;
+  if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) return true;
+  const std::string what = e.what();
+  return what.find("out of memory") != std::string::npos ||
+         what.find("CUBLAS_STATUS_ALLOC_FAILED") != std::string::npos ||
+         what.find("can't allocate memory") != std::string::npos;
 }
 
 // libtorch throws c10::Error, torch::jit::ErrorReport (unknown ops while loading) and plain
@@ -95,35 +157,55 @@ std::string version_note(const std::string& what, const std::string& producer_to
 
 class TorchScriptModel final : public Model {
  public:
-  TorchScriptModel(torch::jit::Module module, torch::Device device, std::vector<std::string> inputs)
-      : module_(std::move(module)), device_(device), inputs_(std::move(inputs)) {}
+  TorchScriptModel(torch::jit::Module module, torch::Device device, c10::ScalarType dtype,
+                   std::vector<std::string> inputs)
+      : module_(std::move(module)), device_(device), dtype_(dtype), inputs_(std::move(inputs)) {}
 
   Logits forward(const Batch& batch) override {
     c10::InferenceMode guard;
-    const auto shape = std::vector<int64_t>{static_cast<int64_t>(batch.rows),
-                                            static_cast<int64_t>(batch.cols)};
-    std::vector<torch::jit::IValue> args;
-    args.reserve(inputs_.size());
-    for (const auto& name : inputs_) {
-      const std::vector<int64_t>& data = name == "input_ids"        ? batch.input_ids
-                                         : name == "attention_mask" ? batch.attention_mask
-                                                                    : batch.token_type_ids;
-      // from_blob does not copy; the batch outlives the call.
-      auto t = torch::from_blob(const_cast<int64_t*>(data.data()), shape, torch::kInt64);
-      args.emplace_back(device_.is_cpu() ? t : t.to(device_, /*non_blocking=*/false));
-    }
+    std::optional<AutocastScope> autocast;
+    if (dtype_ != torch::kFloat32) autocast.emplace(device_.type(), dtype_);
     torch::jit::IValue out;
     try {
-      out = module_.forward(std::move(args));
+      out = module_.forward(inputs_on_device(batch));
     } catch (const std::exception& e) {
-      throw ModelError("model forward() failed on a batch of " + std::to_string(batch.rows) +
-                       "x" + std::to_string(batch.cols) + ": " + torch_message(e));
+      const std::string message = "model forward() failed on a batch of " +
+                                  std::to_string(batch.rows) + "x" + std::to_string(batch.cols) +
+                                  " on " + device_.str() + ": " + torch_message(e);
+      if (is_out_of_memory(e)) throw DeviceMemoryError(message);
+      throw ModelError(message);
     }
     return to_logits(out, batch.rows);
   }
 
   std::vector<std::string> input_names() const override { return inputs_; }
   std::string device() const override { return device_.str(); }
+  std::string dtype() const override {
+    return dtype_ == torch::kBFloat16 ? "bf16" : dtype_ == torch::kFloat16 ? "fp16" : "fp32";
+  }
+
+ private:
+  // The inputs forward() takes, as one [inputs x rows x cols] tensor: for a GPU it is
+  // staged in pinned host memory and copied in one asynchronous transfer, which the
+  // model's first kernels queue behind.
+  std::vector<torch::jit::IValue> inputs_on_device(const Batch& batch) const {
+    const int64_t rows = static_cast<int64_t>(batch.rows);
+    const int64_t cols = static_cast<int64_t>(batch.cols);
+    auto host = torch::empty({static_cast<int64_t>(inputs_.size()), rows, cols},
+                             torch::TensorOptions().dtype(torch::kInt64).pinned_memory(!device_.is_cpu()));
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      const std::vector<int64_t>& data = inputs_[i] == "input_ids"        ? batch.input_ids
+                                         : inputs_[i] == "attention_mask" ? batch.attention_mask
+                                                                          : batch.token_type_ids;
+      std::memcpy(host[static_cast<int64_t>(i)].data_ptr<int64_t>(), data.data(),
+                  data.size() * sizeof(int64_t));
+    }
+    const torch::Tensor staged = device_.is_cpu() ? host : host.to(device_, /*non_blocking=*/true);
+    std::vector<torch::jit::IValue> args;
+    args.reserve(inputs_.size());
+    for (size_t i = 0; i < inputs_.size(); ++i) args.emplace_back(staged[static_cast<int64_t>(i)]);
+    return args;
+  }
 
  private:
   static Logits to_logits(const torch::jit::IValue& out, size_t rows) {
@@ -163,6 +245,7 @@ class TorchScriptModel final : public Model {
 
   torch::jit::Module module_;
   torch::Device device_;
+  c10::ScalarType dtype_;
   std::vector<std::string> inputs_;
 };
 
@@ -206,6 +289,7 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   at::set_num_threads(options.threads > 0 ? options.threads : static_cast<int>(cores));
   const torch::Device device = pick_device(options.device);
+  const c10::ScalarType dtype = pick_dtype(options.dtype, device);
   torch::jit::Module module;
   try {
     module = torch::jit::load(file.string(), device);
@@ -216,7 +300,7 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
   }
   module.eval();
   auto inputs = schema_inputs(module, file, options.input_names);
-  return std::make_unique<TorchScriptModel>(std::move(module), device, std::move(inputs));
+  return std::make_unique<TorchScriptModel>(std::move(module), device, dtype, std::move(inputs));
 }
 
 }  // namespace crossrank

@@ -183,7 +183,9 @@ TEST_CASE("skip-invalid: bad lines are reported, copied to --rejects, and the ru
 
 TEST_CASE("model and option errors have their exit codes", "[cli]") {
   CHECK(run("score -m /nonexistent/bundle", "").code == 4);
-  CHECK(run("score " + kModel + "--device cuda", "").code == 2);
+  CHECK(run("score " + kModel + "--device cuda:99", "").code == 2);  // no CUDA, or not that many
+  CHECK(run("score " + kModel + "--dtype fp64", "").code == 2);
+  CHECK(run("score " + kModel + "--device cpu --dtype fp16", "").code == 2);
   CHECK(run("score " + kModel + "--max-length 100000", "").code == 2);
   CHECK(run("score " + kModel + "--activation tanh", "").code == 2);
   CHECK(run("score " + kModel + "-i /nonexistent/input.jsonl", "").code == 5);

@@ -70,13 +70,71 @@ TEST_CASE("every family's fixture scores equal Python eager to 1e-5, alone and b
   }
 }
 
+namespace {
+
+// Scores the tiny-bert goldens on a device in a precision; returns the largest difference
+// from the Python eager fp32 scores.
+double max_drift_from_goldens(const std::string& device, const std::string& dtype) {
+  std::map<size_t, std::vector<json>> by_length;
+  for (const json& g : crossrank::test::read_jsonl(data_dir() / "goldens" / "tiny-bert.scores.jsonl")) {
+    const auto max_length = g["max_length"].get<size_t>();
+    if (max_length >= 16) by_length[max_length].push_back(g);
+  }
+  double drift = 0;
+  size_t checked = 0;
+  for (const auto& [max_length, goldens] : by_length) {
+    crossrank::ScoringOptions options;
+    options.model.device = device;
+    options.model.dtype = dtype;
+    options.max_length = max_length;
+    auto reranker = crossrank::Reranker::load(tiny_bert(), options);
+    CHECK(reranker.model().dtype() == dtype);
+    std::vector<crossrank::EncodedPair> pairs;
+    for (const auto& g : goldens) {
+      pairs.push_back(reranker.encode(g["text_a"].get<std::string>(), g["text_b"].get<std::string>()));
+    }
+    const auto scores = reranker.score(pairs);
+    for (size_t i = 0; i < goldens.size(); ++i) {
+      const double d = std::abs(scores.at(i, 0) - goldens[i]["score"].get<double>());
+      CHECK(std::isfinite(d));
+      drift = std::max(drift, d);
+      ++checked;
+    }
+  }
+  CHECK(checked > 100);
+  return drift;
+}
+
+}  // namespace
+
+TEST_CASE("bf16 on the CPU runs the products in bf16 and stays near fp32", "[model]") {
+  const double drift = max_drift_from_goldens("cpu", "bf16");
+  INFO("max |bf16 - fp32 eager| = " << drift);
+  CHECK(drift > 1e-6);  // autocast did act
+  CHECK(drift < 0.05);
+}
+
+TEST_CASE("CUDA scores equal the eager fp32 goldens (fp32) or stay near them (bf16, fp16)", "[model][cuda]") {
+  if (!crossrank::runtime_info().cuda_available) {
+    WARN("no CUDA device: the GPU path is not tested here (scripts/gpu_check.sh)");
+    return;
+  }
+  CHECK(max_drift_from_goldens("cuda", "fp32") < 1e-4);
+  for (const char* dtype : {"bf16", "fp16"}) {
+    const double drift = max_drift_from_goldens("cuda", dtype);
+    INFO(dtype << ": max drift " << drift);
+    CHECK(drift > 1e-6);
+    CHECK(drift < 0.05);
+  }
+}
+
 TEST_CASE("every output convention of the variant fixtures", "[model]") {
   for (const char* name : {"basic", "tuple-out", "dict-out", "flat-out", "three-label", "no-type-ids",
                            "reordered-args", "identity-activation", "nan-out"}) {
     INFO("variant " << name);
     const fs::path dir = data_dir() / "models" / "variants" / name;
     const json expected = json::parse(std::ifstream(dir / "expected.json"));
-    auto model = crossrank::load_torchscript_model(dir / "model.pt", {"cpu", 1, {}});
+    auto model = crossrank::load_torchscript_model(dir / "model.pt", {"cpu", "fp32", 1, {}});
     CHECK(model->input_names().size() == expected["forward_args"].size());
     const auto inputs = expected["inputs"].get<std::vector<std::vector<int32_t>>>();
     // One at a time, then all together with padding: the same logits.
@@ -103,15 +161,21 @@ TEST_CASE("model loading errors are clear", "[model]") {
   const auto junk = dir.write("model.pt", "this is not a model");
   CHECK_THROWS_WITH(crossrank::load_torchscript_model(junk, {}),
                     Catch::Contains("not a TorchScript zip archive"));
-  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"cuda:0", 0, {}}),
+  const fs::path model = tiny_bert() / "model.pt";
+  // No CUDA here, or not 99 devices: a configuration error either way.
+  CHECK_THROWS_AS(crossrank::load_torchscript_model(model, {"cuda:99", "fp32", 0, {}}),
                   crossrank::ConfigError);
-  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"gpu", 0, {}}),
+  CHECK_THROWS_AS(crossrank::load_torchscript_model(model, {"gpu", "fp32", 0, {}}),
                   crossrank::ConfigError);
+  CHECK_THROWS_WITH(crossrank::load_torchscript_model(model, {"cpu", "fp16", 0, {}}),
+                    Catch::Contains("CUDA devices only"));
+  CHECK_THROWS_WITH(crossrank::load_torchscript_model(model, {"cpu", "half", 0, {}}),
+                    Catch::Contains("expected fp32, bf16 or fp16"));
   // crossrank.json may rename inputs, but only as many as forward() takes.
-  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"cpu", 0, {"input_ids"}}),
+  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"cpu", "fp32", 0, {"input_ids"}}),
                   crossrank::ModelError);
   CHECK_THROWS_WITH(
       crossrank::load_torchscript_model(tiny_bert() / "model.pt",
-                                        {"cpu", 0, {"input_ids", "attention_mask", "position_ids"}}),
+                                        {"cpu", "fp32", 0, {"input_ids", "attention_mask", "position_ids"}}),
       Catch::Contains("position_ids"));
 }

@@ -10,12 +10,17 @@
 
 namespace {
 
-// Scores a row by the sum of its unpadded ids, and remembers every batch shape.
+// Scores a row by the sum of its unpadded ids, and remembers every batch shape it ran. A
+// batch of more than memory_cells padded tokens fails as a device out of memory.
 class FakeModel : public crossrank::Model {
  public:
-  explicit FakeModel(std::vector<std::pair<size_t, size_t>>* shapes, size_t labels = 1)
-      : shapes_(shapes), labels_(labels) {}
+  explicit FakeModel(std::vector<std::pair<size_t, size_t>>* shapes, size_t labels = 1,
+                     size_t memory_cells = SIZE_MAX)
+      : shapes_(shapes), labels_(labels), memory_cells_(memory_cells) {}
   crossrank::Logits forward(const crossrank::Batch& batch) override {
+    if (batch.rows * batch.cols > memory_cells_) {
+      throw crossrank::DeviceMemoryError("CUDA out of memory (fake)");
+    }
     shapes_->emplace_back(batch.rows, batch.cols);
     crossrank::Logits out{batch.rows, labels_, {}};
     for (size_t r = 0; r < batch.rows; ++r) {
@@ -37,10 +42,12 @@ class FakeModel : public crossrank::Model {
  private:
   std::vector<std::pair<size_t, size_t>>* shapes_;
   size_t labels_;
+  size_t memory_cells_;
 };
 
 crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes,
-                                  crossrank::BatchingOptions batching, size_t labels = 1) {
+                                  crossrank::BatchingOptions batching, size_t labels = 1,
+                                  size_t memory_cells = SIZE_MAX) {
   crossrank::BundleConfig bundle;
   bundle.num_labels = labels;
   bundle.activation = crossrank::Activation::identity;
@@ -48,7 +55,7 @@ crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes
   options.batching = batching;
   return crossrank::Reranker(
       bundle, crossrank::test::bert_tokenizer(),
-      std::make_unique<FakeModel>(shapes, labels), options);
+      std::make_unique<FakeModel>(shapes, labels, memory_cells), options);
 }
 
 }  // namespace
@@ -154,4 +161,48 @@ TEST_CASE("an unsupported bundle activation fails scoring, not loading", "[batch
                                  std::make_unique<FakeModel>(&shapes), identity);
   CHECK(overridden.activation_source() == "--activation");
   CHECK(overridden.score({overridden.encode("a", "b")}).rows == 1);
+}
+
+TEST_CASE("a batch the device has no memory for is split, and later batches are smaller", "[batcher]") {
+  std::vector<crossrank::EncodedPair> pairs;
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto roomy = fake_reranker(&shapes, {4096, 128});
+  for (int i = 0; i < 40; ++i) pairs.push_back(roomy.encode("query " + std::to_string(i), "some document text"));
+  const auto reference = roomy.score(pairs);
+  REQUIRE(shapes.size() == 1);
+  const size_t cells = shapes[0].first * shapes[0].second;
+
+  shapes.clear();
+  auto tight = fake_reranker(&shapes, {4096, 128}, 1, cells / 3);
+  CHECK(tight.score(pairs).values == reference.values);
+  CHECK(tight.stats().split_batches >= 2);
+  CHECK(tight.batching().batch_tokens < cells);
+  for (const auto& [rows, cols] : shapes) CHECK(rows * cols <= cells / 3);
+  // The lowered budget holds for the next call: no batch over it is tried again.
+  shapes.clear();
+  CHECK(tight.score(pairs).values == reference.values);
+  for (const auto& [rows, cols] : shapes) CHECK(rows * cols <= tight.batching().batch_tokens);
+
+  // One pair that does not fit is an error naming the way out, not a retry loop.
+  auto none = fake_reranker(&shapes, {4096, 128}, 1, 2);
+  try {
+    none.score({pairs[0]});
+    FAIL("expected an error");
+  } catch (const crossrank::DeviceMemoryError&) {
+    FAIL("a single pair's out-of-memory must not look splittable");
+  } catch (const crossrank::ModelError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("--max-length"));
+  }
+}
+
+TEST_CASE("batching defaults depend on the device; explicit values stay", "[batcher]") {
+  const auto cpu = crossrank::BatchingOptions{}.for_device("cpu");
+  const auto gpu = crossrank::BatchingOptions{}.for_device("cuda:0");
+  CHECK(cpu.batch_tokens == 1024);
+  CHECK(cpu.max_batch_size == 128);
+  CHECK(gpu.batch_tokens > cpu.batch_tokens);
+  CHECK(gpu.max_batch_size > cpu.max_batch_size);
+  const auto mine = crossrank::BatchingOptions{300, 0}.for_device("cuda");
+  CHECK(mine.batch_tokens == 300);
+  CHECK(mine.max_batch_size == gpu.max_batch_size);
 }

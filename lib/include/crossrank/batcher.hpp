@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "crossrank/model.hpp"
@@ -8,9 +9,14 @@
 
 namespace crossrank {
 
+// 0 means the device's default (for_device): a GPU wants far larger batches than a CPU.
 struct BatchingOptions {
-  size_t batch_tokens = 1024;   // padded tokens per batch: rows x longest row (CPU sweep: scripts/bench.sh)
-  size_t max_batch_size = 128;  // rows per batch
+  size_t batch_tokens = 0;    // padded tokens per batch: rows x longest row
+  size_t max_batch_size = 0;  // rows per batch
+
+  // Zeros replaced by the defaults measured for the device (docs/performance.md): CPU 1024
+  // tokens x 128 rows (scripts/bench.sh), CUDA 16384 x 512 (scripts/gpu_check.sh).
+  BatchingOptions for_device(const std::string& device) const;
 };
 
 // Groups sequences into batches, longest first, so rows of a batch have similar lengths

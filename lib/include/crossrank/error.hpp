@@ -34,6 +34,13 @@ class ModelError : public Error {
   int exit_code() const override { return 4; }
 };
 
+// The device ran out of memory for one batch. Reranker splits the batch and goes on; it
+// reaches the user only when a single pair does not fit.
+class DeviceMemoryError : public ModelError {
+ public:
+  using ModelError::ModelError;
+};
+
 // A file that cannot be opened, read or written.
 class IoError : public Error {
  public:

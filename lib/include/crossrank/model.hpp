@@ -33,10 +33,16 @@ class Model {
   // The inputs forward() takes, in order: input_ids, attention_mask, token_type_ids.
   virtual std::vector<std::string> input_names() const = 0;
   virtual std::string device() const = 0;
+  // The precision of the matrix products: "fp32", "bf16" or "fp16".
+  virtual std::string dtype() const { return "fp32"; }
 };
 
 struct ModelOptions {
   std::string device = "auto";  // auto | cpu | cuda | cuda:N
+  // Precision of matrix products and attention: fp32 | bf16 | fp16 (fp16: CUDA only). The
+  // weights stay as exported; libtorch's autocast runs the products in the lower precision
+  // and keeps softmax, layer norm and sums in fp32, as sentence-transformers under autocast.
+  std::string dtype = "fp32";
   int threads = 0;              // intra-op threads; 0: one per core
   // Names for forward()'s inputs when its own argument names are not the standard ones
   // (crossrank.json "inputs"); empty: read from the TorchScript schema.
@@ -48,7 +54,8 @@ struct ModelOptions {
 
 // Loads a TorchScript cross-encoder (model.pt) in eval mode. Throws ModelError with
 // the reason (missing file, not TorchScript, archive newer than this libtorch, inputs
-// it cannot feed) and ConfigError for an unusable device.
+// it cannot feed) and ConfigError for an unusable device or dtype. forward() throws
+// DeviceMemoryError when the device cannot hold a batch.
 std::unique_ptr<Model> load_torchscript_model(const std::filesystem::path& file,
                                               const ModelOptions& options);
 

@@ -14,10 +14,10 @@
 namespace crossrank {
 
 struct ScoringOptions {
-  ModelOptions model;                             // device, threads
+  ModelOptions model;                             // device, dtype, threads
   size_t max_length = 0;                          // 0: the bundle's default
   Activation activation = Activation::automatic;  // automatic: the bundle's
-  BatchingOptions batching;
+  BatchingOptions batching;                       // zeros: the device's defaults
 };
 
 // Counters for logs and benchmarks.
@@ -26,11 +26,14 @@ struct ScoringStats {
   size_t duplicates = 0;     // pairs whose identical encoding was already scored
   size_t real_tokens = 0;
   size_t padded_tokens = 0;  // rows x longest, summed over batches
+  size_t split_batches = 0;  // batches split in two because the device ran out of memory
 };
 
 // Scores (query, document) pairs with one model bundle: tokenization, length-sorted
 // token-budget batching across all pairs given (identical pairs once), the model, the
-// activation, and scores scattered back to input order. Not thread-safe.
+// activation, and scores scattered back to input order. A batch the device has no memory
+// for is split in halves (and the token budget lowered for the batches after it). Not
+// thread-safe.
 class Reranker {
  public:
   Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokenizer,
@@ -51,8 +54,13 @@ class Reranker {
   const std::string& activation_source() const { return activation_source_; }
   size_t num_labels() const { return bundle_.num_labels; }
   const ScoringStats& stats() const { return stats_; }
+  const BatchingOptions& batching() const { return batching_; }  // the device's, resolved
 
  private:
+  // Runs one batch of pairs[indices] and writes its logits to out (rows x labels).
+  void run_batch(const std::vector<EncodedPair>& pairs, const std::vector<size_t>& indices,
+                 float* out);
+
   BundleConfig bundle_;
   PairEncoder encoder_;
   std::unique_ptr<Model> model_;
