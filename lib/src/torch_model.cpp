@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "crossrank/error.hpp"
+#include "crossrank/logging.hpp"
 #include "crossrank/model.hpp"
 
 namespace crossrank {
@@ -153,6 +154,38 @@ std::string version_note(const std::string& what, const std::string& producer_to
          ". Export it again with torch <= " TORCH_VERSION " and eager attention (e.g. Debian 12's "
          "python3-torch: /usr/bin/python3 scripts/export_hf.py), or build crossrank against a "
          "libtorch at least as new (docs/models.md)";
+}
+
+// A trace records the device of every tensor the model creates (an arange for positions,
+// a mask) as a constant, and small tensors it computed as constant tensors: on the device it
+// was traced on, nearly always the CPU. Moving the weights is not enough to run such a model
+// on a GPU, so those constants move too.
+size_t move_device_constants(torch::jit::Block* block, const torch::Device& device) {
+  size_t moved = 0;
+  for (torch::jit::Node* node : block->nodes()) {
+    for (torch::jit::Block* inner : node->blocks()) moved += move_device_constants(inner, device);
+    if (node->kind() != c10::prim::Constant || !node->hasAttribute(c10::attr::value)) continue;
+    if (node->output()->type()->kind() == c10::TypeKind::DeviceObjType &&
+        node->s(c10::attr::value) == "cpu") {
+      node->s_(c10::attr::value, device.str());
+      ++moved;
+    } else if (node->kindOf(c10::attr::value) == torch::jit::AttributeKind::t &&
+               node->t(c10::attr::value).device().is_cpu()) {
+      node->t_(c10::attr::value, node->t(c10::attr::value).to(device));
+      ++moved;
+    }
+  }
+  return moved;
+}
+
+size_t move_device_constants(torch::jit::Module& module, const torch::Device& device) {
+  size_t moved = 0;
+  for (const auto& child : module.modules()) {
+    for (const auto& method : child.get_methods()) {
+      moved += move_device_constants(method.graph()->block(), device);
+    }
+  }
+  return moved;
 }
 
 class TorchScriptModel final : public Model {
@@ -299,6 +332,13 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
                      version_note(what, options.producer_torch) + ": " + what);
   }
   module.eval();
+  if (!device.is_cpu()) {
+    const size_t moved = move_device_constants(module, device);
+    if (moved > 0) {
+      log::debug(std::to_string(moved) + " device constant(s) of the trace moved from cpu to " +
+                 device.str());
+    }
+  }
   auto inputs = schema_inputs(module, file, options.input_names);
   return std::make_unique<TorchScriptModel>(std::move(module), device, dtype, std::move(inputs));
 }

@@ -27,6 +27,9 @@ nvidia-smi -L
 "$py" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda,
   "gpu", torch.cuda.is_available(), "cxx11_abi", torch._C._GLIBCXX_USE_CXX11_ABI)' ||
   fail "python3 has no torch"
+# Headers the torch include directory carries besides its own (they must not shadow the
+# system's: lib/CMakeLists.txt keeps them to the two torch translation units).
+ls "$("$py" -c 'import torch, os; print(os.path.dirname(torch.__file__))')/include" | tr '\n' ' '; echo
 
 # The unpacked Debian packages: .pc files name /usr, so pkg-config prefixes the sysroot.
 export PKG_CONFIG_SYSROOT_DIR="$root"
@@ -68,6 +71,9 @@ if ! "$py" scripts/export_hf.py "$hf" "$bundle" --force >>"$out/export.log" 2>&1
     { tail -20 "$out/export.log"; fail "export failed"; }
 fi
 grep -E 'exported_by|transformers' "$bundle/crossrank.json" | head -5
+echo '{"text_a":"a query","text_b":"a document"}' |
+  "$bin" --log-level debug score -m "$bundle" --device cuda 2>&1 | grep -E 'constant|score|error'
+
 [[ -f $pairs ]] || pairs=""  # deps.sh found no WikiQA: synthetic pairs, no CrossEncoder step
 
 step "CrossEncoder parity and speed"
