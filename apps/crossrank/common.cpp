@@ -59,7 +59,7 @@ void add_batching_options(CLI::App& cmd, CommonOptions& o) {
                  "16384 on CUDA]")
       ->check(kAtLeastOne);
   cmd.add_option("--max-batch-size", o.scoring.batching.max_batch_size,
-                 "Rows per model batch [default: 128 on CPU, 512 on CUDA]")
+                 "Rows per model batch [default: 128 on CPU, 1024 on CUDA]")
       ->check(kAtLeastOne);
   cmd.add_option("--window", o.run.window_pairs,
                  "Pairs read ahead and batched together (bounds memory)")

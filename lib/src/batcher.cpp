@@ -9,7 +9,7 @@ BatchingOptions BatchingOptions::for_device(const std::string& device) const {
   const bool gpu = device.rfind("cuda", 0) == 0;
   BatchingOptions resolved = *this;
   if (resolved.batch_tokens == 0) resolved.batch_tokens = gpu ? 16384 : 1024;
-  if (resolved.max_batch_size == 0) resolved.max_batch_size = gpu ? 512 : 128;
+  if (resolved.max_batch_size == 0) resolved.max_batch_size = gpu ? 1024 : 128;
   return resolved;
 }
 

@@ -9,6 +9,7 @@
 #      both timed (scripts/gpu/crossencoder_peer.py);
 #   4. `crossrank bench` on CUDA per dtype and token budget.
 # Usage: scripts/gpu/check.sh [OUTDIR]    (logs and JSON results go to OUTDIR)
+#   GPU_CHECK_STEPS=tests,peer,bench (default: all three) picks what runs after the build.
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
@@ -18,6 +19,8 @@ py="${PYTHON:-python3}"
 jobs="$(nproc)"
 root="$repo/.devdeps/root"
 pairs="$repo/.devdeps/pairs.jsonl"
+steps=",${GPU_CHECK_STEPS:-tests,peer,bench},"
+want() { [[ $steps == *",$1,"* ]]; }
 step() { echo "== $* ($(date +%T))" >&2; }
 fail() { echo "gpu/check: $*" >&2; exit 1; }
 [[ -d $root ]] || fail "$root missing: run scripts/gpu/deps.sh on the build machine and carry .devdeps"
@@ -49,14 +52,16 @@ cmake --build build-gpu -j"$jobs" >"$out/build.log" 2>&1 ||
   { grep -m 30 -B2 -A8 'error' "$out/build.log"; fail "build failed"; }
 bin="$repo/build-gpu/apps/crossrank/crossrank"
 
-step "tests (ctest; the shared-data goldens and export_hf need this machine's data and Python)"
-(cd build-gpu && ctest -j"$jobs" --output-on-failure -E 'goldens.shared_data|export_hf' \
-  >"$out/ctest.log" 2>&1)
-grep -E 'tests passed|tests failed|\*\*\*Failed|Failed  ' "$out/ctest.log" | head -20
-build-gpu/tests/model_tests '[cuda]' -s 2>&1 | grep -E 'drift|No CUDA|no CUDA|passed|failed' | sort -u
-
-step "info on CUDA"
-"$bin" info -m tests/data/models/tiny-bert --device cuda --dtype fp16 --json | tee "$out/info.json"
+if want tests; then
+  step "tests (ctest; the shared-data goldens and export_hf need this machine's data and Python)"
+  (cd build-gpu && ctest -j"$jobs" --output-on-failure -E 'goldens.shared_data|export_hf' \
+    >"$out/ctest.log" 2>&1)
+  grep -E 'tests passed|tests failed|\*\*\*|Failed  ' "$out/ctest.log" | head -20
+  build-gpu/tests/model_tests '[cuda]' -s 2>&1 | grep -E 'drift|No CUDA|no CUDA|passed|failed' | sort -u
+  step "info on CUDA"
+  "$bin" info -m tests/data/models/tiny-bert --device cuda --dtype fp16 --json | tee "$out/info.json"
+fi
+want peer || want bench || { step done; exit 0; }
 
 step "MiniLM-shaped checkpoint, exported through transformers"
 work="${TMPDIR:-/tmp}/crossrank-gpu-check"  # models stay out of OUTDIR: ~90 MB each
@@ -77,11 +82,12 @@ echo '{"text_a":"a query","text_b":"a document"}' |
 [[ -f $pairs ]] || pairs=""  # deps.sh found no WikiQA: synthetic pairs, no CrossEncoder step
 
 step "CrossEncoder parity and speed"
-if [[ -n $pairs ]]; then
+if want peer && [[ -n $pairs ]]; then
   timeout 240 "$py" scripts/gpu/crossencoder_peer.py --hf "$hf" --bundle "$bundle" --pairs "$pairs" \
     --crossrank "$bin" | tee "$out/crossencoder.json"
 fi
 
+want bench || { step done; exit 0; }
 step "crossrank bench on CUDA"
 input=()
 [[ -n $pairs ]] && input=(-i "$pairs")

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <random>
+#include <vector>
 #include <stdexcept>
 
 namespace crossrank::test {
@@ -28,10 +29,23 @@ TempDir::TempDir() {
   std::filesystem::create_directories(path_);
 }
 
-TempDir::~TempDir() {
+namespace {
+
+// Entry by entry rather than std::filesystem::remove_all, which segfaulted in every test
+// on the GPU machine's toolchain (GCC in /opt/gcc, scripts/gpu/check.sh).
+void remove_tree(const std::filesystem::path& path) {
   std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
+  if (std::filesystem::is_directory(std::filesystem::symlink_status(path, ec))) {
+    std::vector<std::filesystem::path> entries;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) entries.push_back(entry.path());
+    for (const auto& entry : entries) remove_tree(entry);
+  }
+  std::filesystem::remove(path, ec);
 }
+
+}  // namespace
+
+TempDir::~TempDir() { remove_tree(path_); }
 
 std::filesystem::path TempDir::write(const std::string& name, const std::string& content) const {
   const auto p = path_ / name;

@@ -15,7 +15,7 @@ struct BatchingOptions {
   size_t max_batch_size = 0;  // rows per batch
 
   // Zeros replaced by the defaults measured for the device (docs/performance.md): CPU 1024
-  // tokens x 128 rows (scripts/bench.sh), CUDA 16384 x 512 (scripts/gpu_check.sh).
+  // tokens x 128 rows (scripts/bench.sh), CUDA 16384 x 1024 (scripts/gpu/check.sh).
   BatchingOptions for_device(const std::string& device) const;
 };
 
