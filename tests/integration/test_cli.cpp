@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -233,7 +234,10 @@ TEST_CASE("info describes the bundle and runtime", "[cli]") {
   CHECK(info["max_length"] == 512);
   CHECK(info["inputs"] == json({"input_ids", "attention_mask", "token_type_ids"}));
   CHECK(info["activation"] == "sigmoid");
-  CHECK(info["libtorch"].get<std::string>().rfind("1.", 0) == 0);
+  // Debian's 1.13 here, a pip torch's 2.x on the GPU machine (scripts/gpu/check.sh).
+  const std::string libtorch = info["libtorch"].get<std::string>();
+  CHECK((libtorch.size() >= 3 && std::isdigit(static_cast<unsigned char>(libtorch[0])) &&
+         libtorch.find('.') != std::string::npos));
   CHECK(info.contains("blas"));
 }
 
@@ -384,10 +388,11 @@ TEST_CASE("every tokenizer family: info names the tokenizer, tokenize gives the 
 TEST_CASE("an archive from a newer torch names both versions and the ways out", "[cli]") {
   const std::string model = "-m " + (data_dir() / "models" / "variants" / "newer-archive").string();
   const Result r = run("score " + model, R"(["a","b"])");
+  const std::string libtorch = json::parse(run("info --json " + kModel).out)["libtorch"];
   CHECK(r.code == 4);
   CHECK(r.out.empty());
   CHECK_THAT(r.err, Catch::Contains("torch 2.5.1") && Catch::Contains("archive format 11") &&
-                        Catch::Contains("libtorch 1.") && Catch::Contains("export_hf.py"));
+                        Catch::Contains("libtorch " + libtorch) && Catch::Contains("export_hf.py"));
   CHECK_THAT(r.err, Catch::Contains("build crossrank against a libtorch at least as new"));
 }
 
