@@ -1,6 +1,7 @@
 // crossrank: rerank (query, document) pairs with a cross-encoder, from the shell.
 // Exit codes (docs/errors.md): 0 ok, 1 internal, 2 usage/config, 3 bad input,
 // 4 model, 5 I/O.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -25,11 +26,21 @@ void restart_with_faster_blas(char** argv) {
   unsetenv("OPENBLAS_CORETYPE");  // exec failed: go on with the kernels already loaded
 }
 
+// A model's activations are megabytes per batch. glibc serves blocks that large with
+// mmap and returns freed heap tops to the kernel, so each op's output was mapped, faulted
+// in page by page and unmapped again, batch after batch: 12% of CPU scoring time on the
+// MiniLM fixture (docs/performance.md). Keep such memory in the process instead.
+void keep_large_allocations() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace crossrank;
   restart_with_faster_blas(argv);
+  keep_large_allocations();
   std::ios::sync_with_stdio(false);
 
   CLI::App app{"crossrank: cross-encoder reranking for JSONL pipelines"};
