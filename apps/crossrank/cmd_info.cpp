@@ -36,6 +36,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["reference_blas"] = rt.reference_blas;
   info["libtorch"] = rt.libtorch_version;
   info["cuda_available"] = rt.cuda_available;
+  info["cpu_bf16"] = rt.cpu_bf16;
   if (as_json) {
     std::cout << info.dump() << "\n";
     return;

@@ -75,6 +75,10 @@ Reranker load_reranker(const CommonOptions& o) {
     log::warn("libtorch is using the netlib reference BLAS (" + runtime.blas +
               "): scoring will be ~30x slower. Install libopenblas0-openmp (scripts/setup.sh does).");
   }
+  if (reranker.model().dtype() == "bf16" && reranker.model().device() == "cpu" && !runtime.cpu_bf16) {
+    log::warn("this CPU has no AVX-512 BF16 instructions: --dtype bf16 runs several times slower "
+              "than fp32 here (docs/performance.md#reduced-precision)");
+  }
   log::debug("model " + o.model_dir + " on " + reranker.model().device() + " (" +
              reranker.model().dtype() + "), " +
              std::to_string(runtime.threads) + " threads, max length " +

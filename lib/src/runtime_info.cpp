@@ -35,6 +35,8 @@ RuntimeInfo runtime_info() {
                               : parallel.substr(at_marker + marker.size(),
                                                 parallel.find('\n', at_marker) - at_marker - marker.size());
   info.cuda_available = torch::cuda::is_available();
+  __builtin_cpu_init();
+  info.cpu_bf16 = __builtin_cpu_supports("avx512bf16");
 
   const std::string path = sgemm_provider();
   using ConfigFn = char* (*)();

@@ -105,6 +105,21 @@ bool is_out_of_memory(const std::exception& e) {
          what.find("can't allocate memory") != std::string::npos;
 }
 
+// An int8 bundle (scripts/export_hf.py --quantize int8) repacks its weights for the
+// process's quantized engine while loading. libtorch's default differs between builds
+// (Debian's has onednn and qnnpack, no fbgemm), so choose the x86 kernels explicitly, in
+// the order the exporter tries them.
+void choose_quantized_engine() {
+  const auto& supported = at::globalContext().supportedQEngines();
+  for (const at::QEngine engine : {at::QEngine::X86, at::QEngine::FBGEMM, at::QEngine::ONEDNN,
+                                   at::QEngine::QNNPACK}) {
+    if (std::find(supported.begin(), supported.end(), engine) != supported.end()) {
+      if (at::globalContext().qEngine() != engine) at::globalContext().setQEngine(engine);
+      return;
+    }
+  }
+}
+
 // libtorch throws c10::Error, torch::jit::ErrorReport (unknown ops while loading) and plain
 // std::runtime_error (from the interpreter, with a TorchScript traceback): keep the line
 // that says what went wrong.
@@ -323,6 +338,7 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
   at::set_num_threads(options.threads > 0 ? options.threads : static_cast<int>(cores));
   const torch::Device device = pick_device(options.device);
   const c10::ScalarType dtype = pick_dtype(options.dtype, device);
+  choose_quantized_engine();
   torch::jit::Module module;
   try {
     module = torch::jit::load(file.string(), device);

@@ -67,6 +67,7 @@ struct RuntimeInfo {
   int threads = 0;
   std::string parallel_backend;
   bool cuda_available = false;
+  bool cpu_bf16 = false;  // AVX-512 BF16: without it, bf16 products on the CPU are emulated
 };
 RuntimeInfo runtime_info();
 
