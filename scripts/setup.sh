@@ -22,7 +22,9 @@ packages=(build-essential cmake pkg-config dpkg-dev
   # BLAS, ~30x slower (docs/architecture.md).
   libopenblas0-openmp
   # fixtures and the Python benchmark peer
-  python3-torch)
+  python3-torch
+  # the independent reference for `crossrank eval`'s metrics (scripts/eval_reference.py)
+  python3-sklearn)
 command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()

@@ -29,6 +29,7 @@ using RunFn = RunSummary (*)(Reranker&, LineReader&, LineWriter&, const RunOptio
 void run_model_command(const char* command, const CommonOptions& o, RunFn run);
 
 void add_bench_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_rerank_command(CLI::App& app);
 void add_score_command(CLI::App& app);

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   cli::add_tokenize_command(app);
   cli::add_info_command(app);
   cli::add_bench_command(app);
+  cli::add_eval_command(app);
 
   try {
     app.parse(argc, argv);

@@ -15,6 +15,7 @@ namespace {
 constexpr const char* kDocListKeys[] = {"docs", "documents", "candidates", "passages", "texts"};
 constexpr const char* kDocIdKeys[] = {"id", "docid", "doc_id", "pid"};
 constexpr const char* kDocTextKeys[] = {"text", "contents"};
+constexpr const char* kDocLabelKeys[] = {"label", "relevance"};
 
 Json parse_line(std::string_view line) {
   try {
@@ -55,7 +56,7 @@ const char* find_one_of(const Json& object, const char* const* begin, const char
 
 Document parse_document(const Json& value, size_t position, const std::string& list_key) {
   const std::string where = quote(list_key) + "[" + std::to_string(position) + "]: ";
-  if (value.is_string()) return {Json(position), value.get<std::string>()};
+  if (value.is_string()) return {Json(position), value.get<std::string>(), Json()};
   if (!value.is_object()) {
     throw InputError(where + "must be a string or an object, not " + value.type_name());
   }
@@ -63,6 +64,9 @@ Document parse_document(const Json& value, size_t position, const std::string& l
   const char* text_key = find_one_of(value, std::begin(kDocTextKeys), std::end(kDocTextKeys), where);
   if (!text_key) throw InputError(where + "missing field \"text\"");
   doc.text = require_string(value, text_key, where);
+  if (const char* label_key = find_one_of(value, std::begin(kDocLabelKeys), std::end(kDocLabelKeys), where)) {
+    doc.label = value.at(label_key);
+  }
   const char* id_key = find_one_of(value, std::begin(kDocIdKeys), std::end(kDocIdKeys), where);
   if (!id_key) {
     doc.id = position;
@@ -158,6 +162,7 @@ std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& 
     item["id"] = doc.id;
     item["index"] = r.index;
     item["score"] = score_json(r.score);
+    if (!doc.label.is_null()) item["label"] = doc.label;  // `eval` reads it back
     if (return_text) item["text"] = doc.text;
     results.push_back(std::move(item));
   }

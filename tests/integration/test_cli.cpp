@@ -466,3 +466,42 @@ TEST_CASE("windows scored in the background keep input order, and a bad line sti
   CHECK(run("rerank --window 2 --tokenizer-threads 3 " + kModel, queries).out ==
         run("rerank --window 2 " + kModel, queries).out);
 }
+
+TEST_CASE("eval: metrics of a worked example and its errors", "[cli]") {
+  // Query a ranks its only relevant document second; query b has none and scores 0:
+  // MRR 1/2 / 2, MAP 1/2 / 2, NDCG (1/log2(3)) / 2, recall 1/2, P@10 (1/10) / 2.
+  const std::string scored =
+      R"({"qid":"a","results":[{"id":"x","index":0,"score":0.9,"label":0},)"
+      R"({"id":"y","index":1,"score":0.8,"label":1},{"id":"z","index":2,"score":0.1,"label":0}]})"
+      "\n"
+      R"({"qid":"b","results":[{"id":"w","index":0,"score":0.5,"label":0}]})"
+      "\n";
+  const Result r = run("eval --task rerank --scores -", scored);
+  REQUIRE(r.code == 0);
+  const json m = json::parse(r.out);
+  CHECK(m["mrr@10"].get<double>() == Approx(0.25));
+  CHECK(m["map"].get<double>() == Approx(0.25));
+  CHECK(m["ndcg@10"].get<double>() == Approx(0.5 / std::log2(3.0)));
+  CHECK(m["recall@10"].get<double>() == Approx(0.5));
+  CHECK(m["p@10"].get<double>() == Approx(0.05));
+  CHECK(m["input_order"]["mrr@10"].get<double>() == Approx(0.25));
+  CHECK(m["queries"] == 2);
+  CHECK(m["docs"] == 4);
+  CHECK(m["queries_without_positive"] == 1);
+
+  const Result unlabelled = run("eval --task rerank --scores -",
+                                R"({"qid":"a","results":[{"id":"x","index":0,"score":0.9}]})" "\n");
+  CHECK(unlabelled.code == 3);
+  CHECK_THAT(unlabelled.err, Catch::Contains("line 1:") && Catch::Contains("--qrels"));
+  CHECK(run("eval --task rerank " + kModel + "--scores -", scored).code == 2);  // both
+  CHECK(run("eval --task rerank", scored).code == 2);                          // neither
+  CHECK(run("eval --task sts --per-query /tmp/x --scores -", "").code == 2);
+  CHECK(run("eval --task ranking --scores -", scored).code == 2);
+  CHECK(run("eval --task rerank --qrels /nonexistent/qrels --scores -", scored).code == 5);
+  const Result sts = run("eval --task sts --scores -",
+                         "{\"score\":0.1,\"label\":1}\n{\"score\":0.2,\"gold\":2}\n{\"score\":0.3,\"label\":3}\n");
+  REQUIRE(sts.code == 0);
+  CHECK(json::parse(sts.out)["pearson"].get<double>() == Approx(1.0));
+  CHECK(json::parse(sts.out)["pairs"] == 3);
+  CHECK(run("eval --task sts --scores -", "{\"score\":0.1}\n").code == 3);  // no gold
+}

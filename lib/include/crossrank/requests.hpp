@@ -18,6 +18,7 @@ using Json = nlohmann::ordered_json;  // keeps the user's key order in passthrou
 struct Document {
   Json id;  // the user's id (string or number), else the 0-based position
   std::string text;
+  Json label;  // its "label" or "relevance" as given, for `eval`; null when absent
 };
 
 // {"qid": ..., "query": "...", "docs": [{"id": ..., "text": ...} | "text", ...], ...}
