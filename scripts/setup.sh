@@ -24,7 +24,9 @@ packages=(build-essential cmake pkg-config dpkg-dev
   # fixtures and the Python benchmark peer
   python3-torch
   # the independent reference for `crossrank eval`'s metrics (scripts/eval_reference.py)
-  python3-sklearn)
+  python3-sklearn
+  # the sharding test runs its shards as GNU parallel jobs (docs/scaling.md)
+  parallel)
 command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()

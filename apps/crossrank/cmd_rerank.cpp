@@ -13,8 +13,16 @@ void add_rerank_command(CLI::App& app) {
   cmd->add_flag("--return-text", o->run.return_text, "Add each document's text to its result");
   cmd->add_option("--label", *label, "Multi-label models: the label index to rank by")
       ->check(CLI::NonNegativeNumber);
-  cmd->callback([o, label] {
+  cmd->add_option("--format", o->run.format, "jsonl | trec (qid Q0 docid rank score tag) | tsv (qid docid rank score)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jsonl", "trec", "tsv"}));
+  cmd->add_option("--run-tag", o->run.run_tag, "The tag column of --format trec")->capture_default_str();
+  auto shard = std::make_shared<std::string>();
+  cmd->add_option("--shard", *shard,
+                  "I/N: only the queries whose qid hashes to shard I of N (docs/scaling.md)");
+  cmd->callback([o, label, shard] {
     if (*label >= 0) o->run.label = static_cast<size_t>(*label);
+    if (!shard->empty()) parse_shard(*shard, o->run);
     run_model_command("rerank", *o, run_rerank);
   });
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
 
 namespace crossrank::cli {
@@ -66,6 +67,23 @@ void add_batching_options(CLI::App& cmd, CommonOptions& o) {
       ->capture_default_str()->check(kAtLeastOne);
 }
 
+void parse_shard(const std::string& text, RunOptions& run) {
+  const auto slash = text.find('/');
+  try {
+    size_t used_i = 0, used_n = 0;
+    if (slash == std::string::npos) throw std::invalid_argument(text);
+    const std::string i = text.substr(0, slash), n = text.substr(slash + 1);
+    run.shard_index = std::stoul(i, &used_i);
+    run.shard_count = std::stoul(n, &used_n);
+    if (used_i != i.size() || used_n != n.size() || i[0] == '-' || n[0] == '-') throw std::invalid_argument(text);
+  } catch (const std::exception&) {
+    throw ConfigError("--shard " + text + ": expected I/N, e.g. 0/4");
+  }
+  if (run.shard_count == 0 || run.shard_index >= run.shard_count) {
+    throw ConfigError("--shard " + text + ": expected I/N with 0 <= I < N");
+  }
+}
+
 Reranker load_reranker(const CommonOptions& o) {
   ScoringOptions scoring = o.scoring;
   scoring.activation = parse_activation(o.activation);
@@ -109,6 +127,9 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
   }
   if (summary.truncated > 0) line += ", " + std::to_string(summary.truncated) + " pairs truncated";
   if (summary.skipped > 0) line += ", " + std::to_string(summary.skipped) + " bad lines skipped";
+  if (summary.other_shards > 0) {
+    line += ", " + std::to_string(summary.other_shards) + " queries left to other shards";
+  }
   log::info(line);
 }
 

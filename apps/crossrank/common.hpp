@@ -23,6 +23,8 @@ void add_model_options(CLI::App& cmd, CommonOptions& o);
 void add_io_options(CLI::App& cmd, CommonOptions& o);
 void add_batching_options(CLI::App& cmd, CommonOptions& o);  // --batch-tokens, ..., --window
 Reranker load_reranker(const CommonOptions& o);
+// "--shard I/N" into run.shard_index and run.shard_count; ConfigError when malformed.
+void parse_shard(const std::string& text, RunOptions& run);
 
 using RunFn = RunSummary (*)(Reranker&, LineReader&, LineWriter&, const RunOptions&);
 // Loads the model, runs one subcommand over the input, and logs a summary on stderr.

@@ -15,9 +15,6 @@ namespace {
 
 using Qrels = std::unordered_map<std::string, std::unordered_map<std::string, double>>;
 
-// A qid or doc id as qrels files write it: strings as they are, integers in decimal.
-std::string id_text(const Json& id) { return id.is_string() ? id.get<std::string>() : id.dump(); }
-
 bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
 
 Json parse_object(const std::string& line) {

@@ -170,6 +170,64 @@ std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& 
   return request.record.dump();
 }
 
+std::string id_text(const Json& id) { return id.is_string() ? id.get<std::string>() : id.dump(); }
+
+size_t shard_of(const Json& qid, size_t count) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : id_text(qid)) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return static_cast<size_t>(h % count);
+}
+
+namespace {
+
+// The ranked lines of the flat formats; field(text, what) checks each value.
+template <typename Line>
+std::string format_ranked_lines(const RerankRequest& request, const std::vector<RankedDoc>& ranked,
+                                const char* format, const char* forbidden, Line line) {
+  auto it = request.record.find("qid");
+  if (it == request.record.end() || !(it->is_string() || it->is_number_integer())) {
+    throw InputError(std::string("--format ") + format + " needs a \"qid\" (string or integer) on every line");
+  }
+  auto checked = [&](std::string text, const std::string& what) {
+    if (text.empty() || text.find_first_of(forbidden) != std::string::npos) {
+      throw InputError(what + " \"" + text + "\" is empty or holds whitespace that --format " + format +
+                       " cannot carry");
+    }
+    return text;
+  };
+  const std::string qid = checked(id_text(*it), "qid");
+  std::string out;
+  for (size_t rank = 0; rank < ranked.size(); ++rank) {
+    const Document& doc = request.docs[ranked[rank].index];
+    if (rank > 0) out += '\n';
+    out += line(qid, checked(id_text(doc.id), "document id"), rank + 1,
+                id_text(score_json(ranked[rank].score)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_rerank_trec(const RerankRequest& request, const std::vector<RankedDoc>& ranked,
+                               const std::string& tag) {
+  return format_ranked_lines(request, ranked, "trec", " \t\r\n\v\f",
+                             [&](const std::string& qid, const std::string& doc, size_t rank,
+                                 const std::string& score) {
+                               return qid + " Q0 " + doc + " " + std::to_string(rank) + " " + score + " " + tag;
+                             });
+}
+
+std::string format_rerank_tsv(const RerankRequest& request, const std::vector<RankedDoc>& ranked) {
+  return format_ranked_lines(request, ranked, "tsv", "\t\r\n",
+                             [](const std::string& qid, const std::string& doc, size_t rank,
+                                const std::string& score) {
+                               return qid + "\t" + doc + "\t" + std::to_string(rank) + "\t" + score;
+                             });
+}
+
 std::string format_score(PairRequest& request, const float* scores, size_t labels) {
   Json& out = request.record.is_null() ? (request.record = Json::object()) : request.record;
   if (labels == 1) {

@@ -148,6 +148,7 @@ class WindowWriter {
         out_.flush();
         rethrow_at_line(e, item.line);
       }
+      if (formatted.empty()) continue;  // nothing to write: another shard's query, or no results
       out_.write_line(formatted);
       ++summary_.records;
     }
@@ -303,10 +304,31 @@ RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const
     throw ConfigError("the model has " + std::to_string(labels) +
                       " labels; choose the one to rank by with --label");
   }
+  if (options.format != "jsonl" && options.format != "trec" && options.format != "tsv") {
+    throw ConfigError("--format " + options.format + ": expected jsonl, trec or tsv");
+  }
+  if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
+    throw ConfigError("--shard " + std::to_string(options.shard_index) + "/" +
+                      std::to_string(options.shard_count) + ": expected I/N with 0 <= I < N");
+  }
   OverwriteWarning overwrite("results");
   const PairEncoder& encoder = reranker.encoder();
+  auto in_shard = [&](const RerankRequest& r) {
+    if (options.shard_count == 1) return true;
+    auto qid = r.record.find("qid");
+    if (qid == r.record.end() || !(qid->is_string() || qid->is_number_integer())) {
+      throw InputError("--shard needs a \"qid\" (string or integer) on every line");
+    }
+    return shard_of(*qid, options.shard_count) == options.shard_index;
+  };
+  std::atomic<size_t> other_shards{0};
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
     RerankRequest r = parse_rerank_request(line);
+    if (!in_shard(r)) {
+      ++other_shards;
+      r.docs.clear();  // neither tokenized nor written
+      return r;
+    }
     const Tokenizer& tokenizer = encoder.tokenizer();
     const std::vector<int32_t> query = tokenizer.encode(r.query);  // once per line
     for (const auto& doc : r.docs) {
@@ -321,10 +343,16 @@ RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const
       require_finite(row, labels, [&] { return "document " + r.docs[i].id.dump(); });
       chosen[i] = row[label];
     }
+    if (r.docs.empty() && !in_shard(r)) return std::string();
+    const std::vector<RankedDoc> ranked = rank(chosen, options.top_k);
+    if (options.format == "trec") return format_rerank_trec(r, ranked, options.run_tag);
+    if (options.format == "tsv") return format_rerank_tsv(r, ranked);
     overwrite.check(r.record);
-    return format_rerank(r, rank(chosen, options.top_k), options.return_text);
+    return format_rerank(r, ranked, options.return_text);
   };
-  return run_windows<RerankRequest>(&reranker, in, out, options, parse, emit);
+  RunSummary summary = run_windows<RerankRequest>(&reranker, in, out, options, parse, emit);
+  summary.other_shards = other_shards;
+  return summary;
 }
 
 RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options) {

@@ -505,3 +505,36 @@ TEST_CASE("eval: metrics of a worked example and its errors", "[cli]") {
   CHECK(json::parse(sts.out)["pairs"] == 3);
   CHECK(run("eval --task sts --scores -", "{\"score\":0.1}\n").code == 3);  // no gold
 }
+
+TEST_CASE("rerank --format trec and tsv: one line per result; ids the format cannot carry are errors", "[cli]") {
+  const std::string input = R"({"qid":7,"query":"q","docs":[{"id":"a","text":"x"},{"id":"b","text":"y y"}]})" "\n";
+  const Result trec = run("rerank --format trec --run-tag t1 " + kModel, input);
+  REQUIRE(trec.code == 0);
+  std::istringstream lines(trec.out);
+  std::string line;
+  std::set<std::string> ids;
+  int rank = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream f(line);
+    std::string qid, q0, doc, tag;
+    int r = 0;
+    double score = 0;
+    REQUIRE(static_cast<bool>(f >> qid >> q0 >> doc >> r >> score >> tag));
+    CHECK(qid == "7");
+    CHECK(q0 == "Q0");
+    CHECK(r == ++rank);
+    CHECK(tag == "t1");
+    ids.insert(doc);
+  }
+  CHECK(ids == std::set<std::string>{"a", "b"});
+  const Result tsv = run("rerank --format tsv -k 1 " + kModel, input);
+  CHECK(tsv.code == 0);
+  CHECK(tsv.out.rfind("7\t", 0) == 0);
+  CHECK(std::count(tsv.out.begin(), tsv.out.end(), '\n') == 1);
+  CHECK(run("rerank --format trec " + kModel, R"({"query":"q","docs":["x"]})" "\n").code == 3);
+  CHECK(run("rerank --format trec " + kModel, R"({"qid":"a b","query":"q","docs":["x"]})" "\n").code == 3);
+  CHECK(run("rerank --format xml " + kModel, input).code == 2);
+  CHECK(run("rerank --shard 1 " + kModel, input).code == 2);
+  CHECK(run("rerank --shard 2/2 " + kModel, input).code == 2);
+  CHECK(run("rerank --shard 0/1 " + kModel, input).lines().size() == 1);
+}

@@ -51,9 +51,22 @@ std::vector<RankedDoc> rank(const std::vector<float>& scores, size_t top_k);
 // Output lines (without "\n").
 std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& ranked,
                           bool return_text);
+// The same ranking as TREC run lines ("qid Q0 docid rank score tag") or tab-separated
+// "qid docid rank score" lines, one per result, joined by "\n". Throws InputError when the
+// line has no "qid" or an id would break the format (whitespace in TREC, tabs in TSV).
+std::string format_rerank_trec(const RerankRequest& request, const std::vector<RankedDoc>& ranked,
+                               const std::string& tag);
+std::string format_rerank_tsv(const RerankRequest& request, const std::vector<RankedDoc>& ranked);
 std::string format_score(PairRequest& request, const float* scores, size_t labels);
 std::string format_tokens(const EncodedPair& pair, const Tokenizer& tokenizer,
                           bool with_token_type_ids);
+
+// A qid or doc id as text: strings as they are, integers in decimal.
+std::string id_text(const Json& id);
+
+// The shard of a query (0..count-1): FNV-1a 64 of its qid's text, modulo count. Stable across
+// runs, machines and crossrank versions (docs/scaling.md).
+size_t shard_of(const Json& qid, size_t count);
 
 // A float as the shortest decimal that reads back as the same float (not a double's
 // 17 digits), so output is stable and short.

@@ -21,13 +21,18 @@ struct RunOptions {
   size_t top_k = 0;             // rerank: results per query; 0: all
   bool return_text = false;     // rerank: add each document's text to its result
   std::optional<size_t> label;  // rerank: the label that ranks a multi-label model
+  std::string format = "jsonl";  // rerank: jsonl | trec | tsv
+  std::string run_tag = "crossrank";  // rerank --format trec: the run's tag column
+  size_t shard_index = 0;       // rerank: only the queries whose qid hashes to this shard...
+  size_t shard_count = 1;       // ...of this many (shard_of); 1: every query
 };
 
 struct RunSummary {
-  size_t records = 0;  // output lines written
+  size_t records = 0;  // output records written (a query's results in --format trec/tsv: one)
   size_t pairs = 0;    // pairs scored or tokenized
   size_t skipped = 0;  // bad lines skipped (skip_invalid)
   size_t truncated = 0;  // pairs cut to the max length
+  size_t other_shards = 0;  // rerank --shard: queries left to the other shards
 };
 
 // Each throws InputError ("line N: ...") for the first bad line unless skip_invalid, after
