@@ -22,7 +22,8 @@ front of it sends every other token to [UNK]'s row, which is also what 10% of th
 tokens are replaced by, so the model learns what an unseen word means.
 
 Writes OUT/{model.pt, config.json, crossrank.json, vocab.txt, tokenizer.json,
-tokenizer_config.json, README.md (the model card: command, seed, data, results)}.
+tokenizer_config.json, README.md (the model card: command, seed, data, results), training.json
+(the same results as data; tests/integration/demo_model.sh checks crossrank against them)}.
 CPU only; about 10-20 minutes on 2 cores.
 """
 
@@ -277,6 +278,10 @@ def main():
         "max_length": MAX_LENGTH,
         "exported_by": {"script": "scripts/train_demo_model.py", "torch": torch.__version__, "seed": args.seed}})
     minutes = (time.time() - started) / 60
+    write_json(os.path.join(args.out, "training.json"), {
+        "seed": args.seed, "epochs": args.epochs, "pretrain_pairs": args.pretrain_pairs, "lr": args.lr,
+        "best_epoch": best[2], "dev_spearman": round(best[0], 6), "test_spearman": round(test_rho, 6),
+        "minutes": round(minutes, 1), "torch": torch.__version__, "history": history})
     with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8") as f:
         f.write(f"""# crossrank demo model
 
