@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "crossrank/error.hpp"
 
 namespace crossrank::cli {
 
@@ -20,9 +21,15 @@ void add_rerank_command(CLI::App& app) {
   auto shard = std::make_shared<std::string>();
   cmd->add_option("--shard", *shard,
                   "I/N: only the queries whose qid hashes to shard I of N (docs/scaling.md)");
+  cmd->add_flag("--resume", o->append,
+                "With -o FILE: keep the queries a killed run completed in FILE, redo the rest");
   cmd->callback([o, label, shard] {
     if (*label >= 0) o->run.label = static_cast<size_t>(*label);
     if (!shard->empty()) parse_shard(*shard, o->run);
+    if (o->append) {
+      if (o->output == "-") throw ConfigError("--resume needs -o FILE (it reads what the file holds)");
+      o->run.done = prepare_resume(o->output, o->run.format);
+    }
     run_model_command("rerank", *o, run_rerank);
   });
 }

@@ -127,6 +127,9 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
   }
   if (summary.truncated > 0) line += ", " + std::to_string(summary.truncated) + " pairs truncated";
   if (summary.skipped > 0) line += ", " + std::to_string(summary.skipped) + " bad lines skipped";
+  if (summary.already_done > 0) {
+    line += ", " + std::to_string(summary.already_done) + " queries already in the output (--resume)";
+  }
   if (summary.other_shards > 0) {
     line += ", " + std::to_string(summary.other_shards) + " queries left to other shards";
   }
@@ -138,7 +141,7 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
 void run_model_command(const char* command, const CommonOptions& o, RunFn run) {
   Reranker reranker = load_reranker(o);
   LineReader in(o.input);
-  LineWriter out(o.output);
+  LineWriter out(o.output, o.append);
   const auto start = std::chrono::steady_clock::now();
   const RunSummary summary = run(reranker, in, out, o.run);
   out.flush();

@@ -17,6 +17,7 @@ struct CommonOptions {
   std::string activation = "auto";  // parsed into scoring.activation when loading
   ScoringOptions scoring;
   RunOptions run;
+  bool append = false;  // rerank --resume: add to -o instead of replacing it
 };
 
 void add_model_options(CLI::App& cmd, CommonOptions& o);

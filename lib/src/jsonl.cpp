@@ -29,8 +29,8 @@ bool LineReader::next(std::string& line) {
   return true;
 }
 
-LineWriter::LineWriter(const std::string& path)
-    : path_(path), name_(path == "-" ? "<stdout>" : path) {
+LineWriter::LineWriter(const std::string& path, bool append)
+    : path_(path), name_(path == "-" ? "<stdout>" : path), append_(append) {
   if (path == "-") {
     out_ = stdout;
     return;
@@ -59,7 +59,7 @@ void LineWriter::write_line(const std::string& line) {
 
 void LineWriter::flush() {
   if (!out_) {
-    out_ = std::fopen(path_.c_str(), "wb");
+    out_ = std::fopen(path_.c_str(), append_ ? "ab" : "wb");
     if (!out_) throw IoError("cannot open output " + path_ + ": " + std::strerror(errno));
   }
   if (!buffer_.empty()) {

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <iterator>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -313,20 +314,27 @@ RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const
   }
   OverwriteWarning overwrite("results");
   const PairEncoder& encoder = reranker.encoder();
-  auto in_shard = [&](const RerankRequest& r) {
-    if (options.shard_count == 1) return true;
+  // Queries another shard takes, or an earlier run wrote (--resume), are neither tokenized
+  // nor written.
+  enum class Skip { none, other_shard, done };
+  auto skip_of = [&](const RerankRequest& r) {
+    if (options.shard_count == 1 && options.done.empty()) return Skip::none;
     auto qid = r.record.find("qid");
     if (qid == r.record.end() || !(qid->is_string() || qid->is_number_integer())) {
-      throw InputError("--shard needs a \"qid\" (string or integer) on every line");
+      throw InputError(std::string(options.shard_count > 1 ? "--shard" : "--resume") +
+                       " needs a \"qid\" (string or integer) on every line");
     }
-    return shard_of(*qid, options.shard_count) == options.shard_index;
+    if (options.shard_count > 1 && shard_of(*qid, options.shard_count) != options.shard_index) {
+      return Skip::other_shard;
+    }
+    return options.done.count(id_text(*qid)) ? Skip::done : Skip::none;
   };
-  std::atomic<size_t> other_shards{0};
+  std::atomic<size_t> other_shards{0}, already_done{0};
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
     RerankRequest r = parse_rerank_request(line);
-    if (!in_shard(r)) {
-      ++other_shards;
-      r.docs.clear();  // neither tokenized nor written
+    if (const Skip skip = skip_of(r); skip != Skip::none) {
+      ++(skip == Skip::done ? already_done : other_shards);
+      r.docs.clear();
       return r;
     }
     const Tokenizer& tokenizer = encoder.tokenizer();
@@ -343,7 +351,7 @@ RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const
       require_finite(row, labels, [&] { return "document " + r.docs[i].id.dump(); });
       chosen[i] = row[label];
     }
-    if (r.docs.empty() && !in_shard(r)) return std::string();
+    if (r.docs.empty() && skip_of(r) != Skip::none) return std::string();
     const std::vector<RankedDoc> ranked = rank(chosen, options.top_k);
     if (options.format == "trec") return format_rerank_trec(r, ranked, options.run_tag);
     if (options.format == "tsv") return format_rerank_tsv(r, ranked);
@@ -352,6 +360,7 @@ RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const
   };
   RunSummary summary = run_windows<RerankRequest>(&reranker, in, out, options, parse, emit);
   summary.other_shards = other_shards;
+  summary.already_done = already_done;
   return summary;
 }
 
@@ -365,6 +374,60 @@ RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const 
     return format_score(p, scores, labels);
   };
   return run_windows<PairRequest>(&reranker, in, out, options, parse, emit);
+}
+
+std::unordered_set<std::string> prepare_resume(const std::string& path, const std::string& format) {
+  std::unordered_set<std::string> done;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return done;
+    throw IoError("--resume: cannot read " + path);
+  }
+  const bool jsonl = format == "jsonl";
+  size_t offset = 0, keep = 0, last_start = 0, number = 0;
+  std::string line, last_qid;
+  while (std::getline(in, line)) {
+    if (in.eof()) break;  // no "\n": the line a killed run left half written
+    ++number;
+    const size_t start = offset;
+    offset += line.size() + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (is_blank(line)) continue;
+    std::string qid;
+    if (jsonl) {
+      Json j;
+      try {
+        j = Json::parse(line);
+      } catch (const Json::parse_error&) {
+        throw InputError("--resume: " + path + " line " + std::to_string(number) + " is not valid JSON");
+      }
+      if (!j.is_object() || !j.contains("qid")) {
+        throw InputError("--resume: " + path + " line " + std::to_string(number) + " has no \"qid\"");
+      }
+      done.insert(id_text(j["qid"]));
+      keep = offset;
+      continue;
+    }
+    if (line[0] == '{') {
+      throw InputError("--resume: " + path + " line " + std::to_string(number) +
+                       " is JSON, not --format " + format + ": give the format the file was written in");
+    }
+    qid = line.substr(0, line.find_first_of(" \t"));
+    if (qid != last_qid) {
+      if (!last_qid.empty()) done.insert(last_qid);
+      last_qid = qid;
+      last_start = start;
+    }
+  }
+  // trec/tsv: the last query's lines may be incomplete, so it is done again.
+  if (!jsonl) keep = last_start;
+  in.close();
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) != keep) {
+    std::filesystem::resize_file(path, keep, ec);
+    if (ec) throw IoError("--resume: cannot cut " + path + " back to its complete queries: " + ec.message());
+  }
+  return done;
 }
 
 std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in) {

@@ -538,3 +538,32 @@ TEST_CASE("rerank --format trec and tsv: one line per result; ids the format can
   CHECK(run("rerank --shard 2/2 " + kModel, input).code == 2);
   CHECK(run("rerank --shard 0/1 " + kModel, input).lines().size() == 1);
 }
+
+TEST_CASE("rerank --resume keeps the complete queries of a killed run and redoes the rest", "[cli]") {
+  crossrank::test::TempDir dir;
+  std::string input;
+  for (int q = 0; q < 12; ++q) {
+    input += "{\"qid\":\"q" + std::to_string(q) + "\",\"query\":\"query " + std::to_string(q) +
+             "\",\"docs\":[\"first document\",\"second one here\",\"a third " + std::to_string(q) + "\"]}\n";
+  }
+  const auto queries = dir.write("queries.jsonl", input);
+  for (const std::string format : {"jsonl", "trec"}) {
+    INFO(format);
+    const std::string common = "rerank --window 1 --format " + format + " -i " + queries.string() + " " + kModel;
+    const auto full = dir.path() / ("full." + format);
+    REQUIRE(run(common + "-o " + full.string()).code == 0);
+    const std::string complete = slurp(full);
+    // A killed run: some whole lines, then half a line.
+    const auto partial = dir.write("partial." + format, complete.substr(0, complete.size() * 2 / 5));
+    const Result resumed = run(common + "-o " + partial.string() + " --resume");
+    CHECK(resumed.code == 0);
+    CHECK_THAT(resumed.err, Catch::Contains("already in the output (--resume)"));
+    CHECK(slurp(partial) == complete);
+    // Resuming a finished run writes nothing more.
+    CHECK(run(common + "-o " + partial.string() + " --resume").code == 0);
+    CHECK(slurp(partial) == complete);
+  }
+  CHECK(run("rerank --resume " + kModel, input).code == 2);  // needs -o
+  const auto jsonl_out = dir.path() / "full.jsonl";
+  CHECK(run("rerank --format tsv --resume -o " + jsonl_out.string() + " -i " + queries.string() + " " + kModel).code == 3);
+}

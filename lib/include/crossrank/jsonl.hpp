@@ -30,8 +30,9 @@ class LineReader {
 // at the first flush, so a run that fails before writing anything leaves it as it was.
 class LineWriter {
  public:
-  // Throws IoError when the file cannot be opened for writing.
-  explicit LineWriter(const std::string& path);
+  // Throws IoError when the file cannot be opened for writing. append: add to the file
+  // (rerank --resume) instead of replacing it.
+  explicit LineWriter(const std::string& path, bool append = false);
   ~LineWriter();
   LineWriter(const LineWriter&) = delete;
   LineWriter& operator=(const LineWriter&) = delete;
@@ -44,6 +45,7 @@ class LineWriter {
   std::string path_;
   std::string name_;
   std::string buffer_;
+  bool append_ = false;
 };
 
 }  // namespace crossrank

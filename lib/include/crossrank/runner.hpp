@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct RunOptions {
   std::string run_tag = "crossrank";  // rerank --format trec: the run's tag column
   size_t shard_index = 0;       // rerank: only the queries whose qid hashes to this shard...
   size_t shard_count = 1;       // ...of this many (shard_of); 1: every query
+  std::unordered_set<std::string> done;  // rerank --resume: qids (id_text) already written
 };
 
 struct RunSummary {
@@ -33,7 +35,15 @@ struct RunSummary {
   size_t skipped = 0;  // bad lines skipped (skip_invalid)
   size_t truncated = 0;  // pairs cut to the max length
   size_t other_shards = 0;  // rerank --shard: queries left to the other shards
+  size_t already_done = 0;  // rerank --resume: queries found complete in the output
 };
+
+// rerank --resume: reads the output a killed run left in path (which must be in format:
+// jsonl, trec or tsv) and cuts it back to its complete queries, a partial last line (or, in
+// trec/tsv, every line of the last query, which may be incomplete) removed. Returns those
+// queries' qids. A missing file is an empty result. Throws InputError naming the output's line
+// when a complete line has no qid, IoError when the file cannot be read or cut.
+std::unordered_set<std::string> prepare_resume(const std::string& path, const std::string& format);
 
 // Each throws InputError ("line N: ...") for the first bad line unless skip_invalid, after
 // writing every line before it.
