@@ -1,6 +1,9 @@
 #include "common.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "crossrank/error.hpp"
@@ -138,12 +141,59 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
 
 }  // namespace
 
+// On a terminal (stderr), a progress line rewritten at most twice a second: output lines,
+// pairs, pairs/s and, when the input is a file, the time left. Silent otherwise.
+class Progress {
+ public:
+  Progress(const char* command, const LineReader& in)
+      : command_(command), in_(in), start_(std::chrono::steady_clock::now()),
+        shown_(isatty(STDERR_FILENO) && log::enabled(log::Level::info)) {}
+  ~Progress() {
+    if (printed_) std::fputs("\r\033[K", stderr);  // the summary line takes its place
+  }
+  void attach(RunOptions& run) {
+    if (shown_) run.progress = [this](const RunSummary& s) { update(s); };
+  }
+
+ private:
+  void update(const RunSummary& s) {
+    const auto now = std::chrono::steady_clock::now();
+    if (printed_ && now - last_ < std::chrono::milliseconds(500)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    char line[160];
+    int n = std::snprintf(line, sizeof line, "\rcrossrank: %s: %zu lines out, %zu pairs, %.1f pairs/s",
+                          command_, s.records, s.pairs, seconds > 0 ? s.pairs / seconds : 0.0);
+    const double done = in_.size() > 0 ? static_cast<double>(in_.bytes_read()) / in_.size() : 0.0;
+    if (done > 0 && done < 1 && n > 0 && n < static_cast<int>(sizeof line)) {
+      const long left = std::lround(seconds * (1 - done) / done);
+      std::snprintf(line + n, sizeof line - n, ", %.0f%%, %ld:%02ld left", 100 * done, left / 60, left % 60);
+    }
+    std::fputs(line, stderr);
+    std::fputs("\033[K", stderr);
+    std::fflush(stderr);
+    printed_ = true;
+  }
+
+  const char* command_;
+  const LineReader& in_;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool shown_;
+  bool printed_ = false;
+};
+
 void run_model_command(const char* command, const CommonOptions& o, RunFn run) {
   Reranker reranker = load_reranker(o);
   LineReader in(o.input);
   LineWriter out(o.output, o.append);
   const auto start = std::chrono::steady_clock::now();
-  const RunSummary summary = run(reranker, in, out, o.run);
+  RunOptions options = o.run;
+  RunSummary summary;
+  {
+    Progress progress(command, in);
+    progress.attach(options);
+    summary = run(reranker, in, out, options);
+  }
   out.flush();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

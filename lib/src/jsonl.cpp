@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "crossrank/error.hpp"
@@ -16,6 +17,8 @@ LineReader::LineReader(const std::string& path) : name_(path == "-" ? "<stdin>" 
   file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*file_) throw IoError("cannot open input " + path + ": " + std::strerror(errno));
   in_ = file_.get();
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) size_ = std::filesystem::file_size(path, ec);
 }
 
 bool LineReader::next(std::string& line) {
@@ -24,6 +27,7 @@ bool LineReader::next(std::string& line) {
     return false;
   }
   ++line_number_;
+  bytes_read_ += line.size() + 1;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line_number_ == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
   return true;

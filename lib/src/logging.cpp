@@ -32,12 +32,19 @@ Level parse_level(std::string_view name) {
                     "\": expected trace, debug, info, warn, error or off");
 }
 
-void set_level(Level level) {
+namespace {
+
+spdlog::level::level_enum to_spdlog(Level level) {
   static const spdlog::level::level_enum map[] = {spdlog::level::trace, spdlog::level::debug,
                                                   spdlog::level::info,  spdlog::level::warn,
                                                   spdlog::level::err,   spdlog::level::off};
-  logger().set_level(map[static_cast<int>(level)]);
+  return map[static_cast<int>(level)];
 }
+
+}  // namespace
+
+void set_level(Level level) { logger().set_level(to_spdlog(level)); }
+bool enabled(Level level) { return level != Level::off && logger().should_log(to_spdlog(level)); }
 
 void debug(const std::string& message) { logger().debug(message); }
 void info(const std::string& message) { logger().info(message); }

@@ -83,8 +83,10 @@ struct Window {
 template <typename Request, typename Emit>
 class WindowWriter {
  public:
-  WindowWriter(Reranker* scorer, LineWriter& out, Emit& emit, RunSummary& summary)
-      : scorer_(scorer), out_(out), emit_(emit), summary_(summary), thread_([this] { loop(); }) {}
+  WindowWriter(Reranker* scorer, LineWriter& out, Emit& emit, RunSummary& summary,
+               const std::function<void(const RunSummary&)>& progress)
+      : scorer_(scorer), out_(out), emit_(emit), summary_(summary), progress_(progress),
+        thread_([this] { loop(); }) {}
 
   ~WindowWriter() {
     {
@@ -156,12 +158,14 @@ class WindowWriter {
     for (const auto& p : w.pairs) summary_.truncated += p.truncated;
     summary_.pairs += w.pairs.size();
     out_.flush();
+    if (progress_) progress_(summary_);
   }
 
   Reranker* scorer_;
   LineWriter& out_;
   Emit& emit_;
   RunSummary& summary_;  // records, pairs, truncated: written by this thread only
+  const std::function<void(const RunSummary&)>& progress_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::optional<Window<Request>> pending_;
@@ -216,7 +220,7 @@ RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const 
   size_t skipped = 0;  // this thread's count; the writer's fields are read after drain()
   Window<Request> current;
   {
-    WindowWriter<Request, Emit> writer(scorer, out, emit, summary);
+    WindowWriter<Request, Emit> writer(scorer, out, emit, summary, options.progress);
     auto hand_over = [&] {
       if (current.items.empty()) return;
       writer.submit(std::move(current));

@@ -567,3 +567,26 @@ TEST_CASE("rerank --resume keeps the complete queries of a killed run and redoes
   const auto jsonl_out = dir.path() / "full.jsonl";
   CHECK(run("rerank --format tsv --resume -o " + jsonl_out.string() + " -i " + queries.string() + " " + kModel).code == 3);
 }
+
+TEST_CASE("progress shows on a terminal only, and gives way to the summary line", "[cli]") {
+  crossrank::test::TempDir dir;
+  std::string input;
+  for (int i = 0; i < 40; ++i) input += "[\"query " + std::to_string(i) + "\",\"a document\"]\n";
+  const auto pairs = dir.write("pairs.jsonl", input);
+  const auto out = dir.path() / "out.jsonl";
+  const std::string args = "score --threads 1 --window 8 -i " + pairs.string() + " -o " + out.string() + " " + kModel;
+  const Result piped = run(args);
+  CHECK(piped.code == 0);
+  CHECK(piped.err.find('\r') == std::string::npos);  // not a terminal: the summary line only
+  if (std::system("command -v script >/dev/null 2>&1") != 0) {
+    WARN("no script(1): the terminal case is not tested");
+    return;
+  }
+  const auto log = dir.path() / "tty.log";
+  const std::string cmd = "script -qec '" + std::string(CROSSRANK_BINARY) + " " + args + "' /dev/null > " + log.string();
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const std::string tty = slurp(log);
+  CHECK_THAT(tty, Catch::Contains("\rcrossrank: score: ") && Catch::Contains("pairs/s") &&
+                      Catch::Contains("\r\033[Kcrossrank: info: score: 40 lines out"));
+  CHECK(slurp(out).size() > 0);
+}

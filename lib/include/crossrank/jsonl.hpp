@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -17,12 +19,18 @@ class LineReader {
   bool next(std::string& line);
   size_t line_number() const { return line_number_; }
   const std::string& name() const { return name_; }
+  // Bytes read so far (any thread may ask, for progress), and the input's size when it is
+  // a regular file (0 otherwise: a pipe's end is unknown).
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t size() const { return size_; }
 
  private:
   std::unique_ptr<std::ifstream> file_;
   std::istream* in_;
   std::string name_;
   size_t line_number_ = 0;
+  std::atomic<uint64_t> bytes_read_{0};
+  uint64_t size_ = 0;
 };
 
 // Writes whole output lines. Lines are buffered and flushed together, so a reader never

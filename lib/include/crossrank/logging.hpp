@@ -12,6 +12,7 @@ enum class Level { trace, debug, info, warn, error, off };
 // Parses "trace|debug|info|warn|error|off"; throws ConfigError otherwise.
 Level parse_level(std::string_view name);
 void set_level(Level level);
+bool enabled(Level level);  // whether messages of this level are shown
 
 void debug(const std::string& message);
 void info(const std::string& message);

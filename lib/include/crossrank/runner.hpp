@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -14,6 +15,8 @@
 // pairs of a window are batched together, and results are written in input order.
 namespace crossrank {
 
+struct RunSummary;
+
 struct RunOptions {
   size_t window_pairs = 8192;   // pairs (or records) read ahead and batched together
   size_t tokenizer_threads = 1;  // threads that parse and tokenize lines (the reader included)
@@ -27,6 +30,8 @@ struct RunOptions {
   size_t shard_index = 0;       // rerank: only the queries whose qid hashes to this shard...
   size_t shard_count = 1;       // ...of this many (shard_of); 1: every query
   std::unordered_set<std::string> done;  // rerank --resume: qids (id_text) already written
+  // Called on the writing thread after each window is written, with the counts so far.
+  std::function<void(const RunSummary&)> progress;
 };
 
 struct RunSummary {
