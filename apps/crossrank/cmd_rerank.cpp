@@ -21,6 +21,12 @@ void add_rerank_command(CLI::App& app) {
   auto shard = std::make_shared<std::string>();
   cmd->add_option("--shard", *shard,
                   "I/N: only the queries whose qid hashes to shard I of N (docs/scaling.md)");
+  CLI::Option* flat = cmd->add_flag("--flat", o->flat,
+                                    "Input rows are (query, candidate) pairs: {\"qid\",\"query\",\"docid\",\"text\"}; "
+                                    "consecutive rows of a qid form one query");
+  cmd->add_flag("--group-all", o->group_all,
+                "With --flat: group a qid's rows wherever they are (reads the whole input into memory)")
+      ->needs(flat);
   cmd->add_flag("--resume", o->append,
                 "With -o FILE: keep the queries a killed run completed in FILE, redo the rest");
   cmd->callback([o, label, shard] {

@@ -4,7 +4,7 @@ namespace crossrank::cli {
 
 namespace {
 
-RunSummary tokenize(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options) {
+RunSummary tokenize(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
   return run_tokenize(reranker, in, out, options);
 }
 

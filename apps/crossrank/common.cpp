@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "crossrank/error.hpp"
+#include "crossrank/flat_input.hpp"
 #include "crossrank/logging.hpp"
 
 namespace crossrank::cli {
@@ -130,6 +131,7 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
   }
   if (summary.truncated > 0) line += ", " + std::to_string(summary.truncated) + " pairs truncated";
   if (summary.skipped > 0) line += ", " + std::to_string(summary.skipped) + " bad lines skipped";
+  if (summary.rows > 0) line += ", " + std::to_string(summary.rows) + " flat rows grouped";
   if (summary.already_done > 0) {
     line += ", " + std::to_string(summary.already_done) + " queries already in the output (--resume)";
   }
@@ -192,7 +194,13 @@ void run_model_command(const char* command, const CommonOptions& o, RunFn run) {
   {
     Progress progress(command, in);
     progress.attach(options);
-    summary = run(reranker, in, out, options);
+    if (o.flat) {
+      FlatGroups groups(in, o.group_all);
+      summary = run(reranker, groups, out, options);
+      summary.rows = groups.rows();
+    } else {
+      summary = run(reranker, in, out, options);
+    }
   }
   out.flush();
   const double seconds =

@@ -18,6 +18,8 @@ struct CommonOptions {
   ScoringOptions scoring;
   RunOptions run;
   bool append = false;  // rerank --resume: add to -o instead of replacing it
+  bool flat = false;       // rerank --flat: one (query, candidate) row per line
+  bool group_all = false;  // rerank --group-all: group a qid's rows wherever they are
 };
 
 void add_model_options(CLI::App& cmd, CommonOptions& o);
@@ -27,7 +29,7 @@ Reranker load_reranker(const CommonOptions& o);
 // "--shard I/N" into run.shard_index and run.shard_count; ConfigError when malformed.
 void parse_shard(const std::string& text, RunOptions& run);
 
-using RunFn = RunSummary (*)(Reranker&, LineReader&, LineWriter&, const RunOptions&);
+using RunFn = RunSummary (*)(Reranker&, LineSource&, LineWriter&, const RunOptions&);
 // Loads the model, runs one subcommand over the input, and logs a summary on stderr.
 void run_model_command(const char* command, const CommonOptions& o, RunFn run);
 

@@ -182,16 +182,21 @@ struct Parsed {
   std::exception_ptr error;  // what parse threw for this line
 };
 
-// Parses lines[i] into out[i] on `workers` threads (this one included). parse is called
+// Parses lines[i] into out[i] on `workers` threads (this one included), except those the
+// source already failed (failed[i], which becomes their error). parse is called
 // concurrently: it may only read shared state (the tokenizers are thread-safe).
 template <typename Request, typename Parse>
-void parse_chunk(const std::vector<std::string>& lines, Parse& parse, size_t workers,
-                 std::vector<Parsed<Request>>& out) {
+void parse_chunk(const std::vector<std::string>& lines, const std::vector<std::exception_ptr>& failed,
+                 Parse& parse, size_t workers, std::vector<Parsed<Request>>& out) {
   out.clear();
   out.resize(lines.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next++) < lines.size();) {
+      if (failed[i]) {  // the source could not use this line
+        out[i].error = failed[i];
+        continue;
+      }
       try {
         out[i].request.emplace(parse(lines[i], out[i].pairs));
       } catch (...) {
@@ -209,7 +214,7 @@ void parse_chunk(const std::vector<std::string>& lines, Parse& parse, size_t wor
 // parse(line, pairs) returns a request and appends its encoded pairs; emit(request, pairs,
 // scores, count) formats its output line (scores is null when nothing is scored).
 template <typename Request, typename Parse, typename Emit>
-RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const RunOptions& options,
+RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const RunOptions& options,
                        Parse parse, Emit emit) {
   if (!options.rejects_path.empty() && !options.skip_invalid) {
     throw ConfigError("--rejects needs --skip-invalid (without it the first bad line stops the run)");
@@ -232,18 +237,29 @@ RunSummary run_windows(Reranker* scorer, LineReader& in, LineWriter& out, const 
     const size_t chunk_lines = workers == 1 ? 1 : std::min<size_t>(256, window);
     std::vector<std::string> lines;
     std::vector<size_t> numbers;
+    std::vector<std::exception_ptr> failed;  // BadLine from the source, in input order
     std::vector<Parsed<Request>> parsed;
     std::string line;
     while (true) {
       lines.clear();
       numbers.clear();
-      while (lines.size() < chunk_lines && in.next(line)) {
+      failed.clear();
+      while (lines.size() < chunk_lines) {
+        try {
+          if (!in.next(line)) break;
+        } catch (const BadLine& e) {
+          lines.push_back(e.raw());
+          numbers.push_back(e.line());
+          failed.push_back(std::current_exception());
+          continue;
+        }
         if (is_blank(line)) continue;
         lines.push_back(std::move(line));
         numbers.push_back(in.line_number());
+        failed.emplace_back();
       }
       if (lines.empty()) break;
-      parse_chunk(lines, parse, workers, parsed);
+      parse_chunk(lines, failed, parse, workers, parsed);
       for (size_t i = 0; i < lines.size(); ++i) {
         if (parsed[i].error) {
           try {
@@ -296,7 +312,7 @@ auto pair_parser(const Reranker& reranker) {
 
 }  // namespace
 
-RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options) {
+RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
   const size_t labels = reranker.num_labels();
   size_t label = 0;
   if (options.label) {
@@ -368,7 +384,7 @@ RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const
   return summary;
 }
 
-RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options) {
+RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
   const size_t labels = reranker.num_labels();
   OverwriteWarning overwrite(labels == 1 ? "score" : "scores");
   auto parse = pair_parser(reranker);
@@ -449,7 +465,7 @@ std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in)
   return pairs;
 }
 
-RunSummary run_tokenize(const Reranker& reranker, LineReader& in, LineWriter& out,
+RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& out,
                         const RunOptions& options) {
   const auto inputs = reranker.model().input_names();
   const bool with_types = std::find(inputs.begin(), inputs.end(), "token_type_ids") != inputs.end();

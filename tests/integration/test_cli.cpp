@@ -590,3 +590,52 @@ TEST_CASE("progress shows on a terminal only, and gives way to the summary line"
                       Catch::Contains("\r\033[Kcrossrank: info: score: 40 lines out"));
   CHECK(slurp(out).size() > 0);
 }
+
+TEST_CASE("rerank --flat groups consecutive rows of a qid; --group-all groups them anywhere", "[cli]") {
+  const std::string nested =
+      R"({"qid":"a","query":"first query","docs":[{"id":"d1","text":"one","label":1},{"id":"d2","text":"two two"}]})" "\n"
+      R"({"qid":7,"query":"second query","docs":[{"id":"d3","text":"three"}]})" "\n";
+  const std::string flat =
+      R"({"qid":"a","query":"first query","docid":"d1","text":"one","label":1,"bm25":3.5})" "\n"
+      R"({"qid":"a","query":"first query","docid":"d2","text":"two two","bm25":2.0})" "\n"
+      "\n"
+      R"({"qid":7,"query":"second query","docid":"d3","text":"three","bm25":1.0})" "\n";
+  const Result a = run("rerank " + kModel, nested);
+  const Result b = run("rerank --flat " + kModel, flat);
+  REQUIRE(a.code == 0);
+  REQUIRE(b.code == 0);
+  REQUIRE(b.lines().size() == 2);
+  for (size_t i = 0; i < 2; ++i) CHECK(a.lines()[i]["results"] == b.lines()[i]["results"]);
+  CHECK(b.lines()[0]["bm25"] == 3.5);  // query-level fields come from the query's first row
+  CHECK_THAT(b.err, Catch::Contains("3 flat rows grouped"));
+
+  // Rows of "a" apart: two queries in a stream, one with --group-all.
+  const std::string apart =
+      R"({"qid":"a","query":"first query","docid":"d1","text":"one"})" "\n"
+      R"({"qid":7,"query":"second query","docid":"d3","text":"three"})" "\n"
+      R"({"qid":"a","query":"first query","docid":"d2","text":"two two"})" "\n";
+  CHECK(run("rerank --flat " + kModel, apart).lines().size() == 3);
+  const Result all = run("rerank --flat --group-all " + kModel, apart);
+  REQUIRE(all.lines().size() == 2);
+  CHECK(all.lines()[0]["results"].size() == 2);
+  CHECK_THAT(all.err, Catch::Contains("--group-all: 3 rows grouped into 2 queries in memory"));
+  CHECK(run("rerank --group-all " + kModel, apart).code == 2);  // needs --flat
+
+  // A bad row names its own line; skipped, its query goes on without it.
+  const std::string bad =
+      R"({"qid":0,"query":"q","text":"w"})" "\n"
+      R"({"qid":1,"query":"a","text":"x"})" "\n"
+      R"({"qid":1,"query":"a"})" "\n"
+      R"({"qid":1,"query":"a","text":"y"})" "\n"
+      R"({"qid":1,"query":"other","text":"z"})" "\n";
+  const Result stopped = run("rerank --flat " + kModel, bad);
+  CHECK(stopped.code == 3);
+  CHECK(stopped.lines().size() == 1);  // the query before it, not the one it interrupts
+  CHECK_THAT(stopped.err, Catch::Contains("line 3:"));
+  const Result skipped = run("rerank --flat --skip-invalid " + kModel, bad);
+  CHECK(skipped.code == 0);
+  REQUIRE(skipped.lines().size() == 2);
+  CHECK(skipped.lines()[1]["results"].size() == 2);
+  CHECK_THAT(skipped.err, Catch::Contains("line 3:") && Catch::Contains("line 5:") &&
+                              Catch::Contains("\"query\" differs"));
+}

@@ -7,17 +7,43 @@
 #include <memory>
 #include <string>
 
+#include "crossrank/error.hpp"
+
 namespace crossrank {
+
+// Where the subcommands read their input lines from: a file or stdin (LineReader), or flat
+// rows grouped into queries (FlatGroups).
+class LineSource {
+ public:
+  virtual ~LineSource() = default;
+  // The next line; false at the end. May throw BadLine for a line it cannot use.
+  virtual bool next(std::string& line) = 0;
+  virtual size_t line_number() const = 0;  // of the line next() returned last
+};
+
+// A line a LineSource cannot use: the caller reports it (or skips it, with --skip-invalid)
+// like any bad input line. The message does not name the line; line() does.
+class BadLine : public InputError {
+ public:
+  BadLine(size_t line, std::string raw, const std::string& message)
+      : InputError(message), line_(line), raw_(std::move(raw)) {}
+  size_t line() const { return line_; }
+  const std::string& raw() const { return raw_; }
+
+ private:
+  size_t line_;
+  std::string raw_;
+};
 
 // Reads input lines as JSONL wants them: numbered from 1, "\n" or "\r\n" ends, a UTF-8
 // BOM before the first line dropped, a last line without a newline still returned.
-class LineReader {
+class LineReader final : public LineSource {
  public:
   // path "-" reads stdin. Throws IoError when the file cannot be opened.
   explicit LineReader(const std::string& path);
   // Reads the next line into line; false at the end of the input.
-  bool next(std::string& line);
-  size_t line_number() const { return line_number_; }
+  bool next(std::string& line) override;
+  size_t line_number() const override { return line_number_; }
   const std::string& name() const { return name_; }
   // Bytes read so far (any thread may ask, for progress), and the input's size when it is
   // a regular file (0 otherwise: a pipe's end is unknown).

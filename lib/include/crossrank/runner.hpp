@@ -41,6 +41,7 @@ struct RunSummary {
   size_t truncated = 0;  // pairs cut to the max length
   size_t other_shards = 0;  // rerank --shard: queries left to the other shards
   size_t already_done = 0;  // rerank --resume: queries found complete in the output
+  size_t rows = 0;          // rerank --flat: the rows the queries were grouped from
 };
 
 // rerank --resume: reads the output a killed run left in path (which must be in format:
@@ -52,13 +53,13 @@ std::unordered_set<std::string> prepare_resume(const std::string& path, const st
 
 // Each throws InputError ("line N: ...") for the first bad line unless skip_invalid, after
 // writing every line before it.
-RunSummary run_rerank(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options);
-RunSummary run_score(Reranker& reranker, LineReader& in, LineWriter& out, const RunOptions& options);
+RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options);
+RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options);
 // Every pair of the input (score's forms) as texts, for `crossrank bench`. Throws
 // InputError ("line N: ...") for a bad line.
 std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in);
 
-RunSummary run_tokenize(const Reranker& reranker, LineReader& in, LineWriter& out,
+RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& out,
                         const RunOptions& options);
 
 }  // namespace crossrank

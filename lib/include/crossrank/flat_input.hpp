@@ -1,0 +1,54 @@
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crossrank/jsonl.hpp"
+#include "crossrank/requests.hpp"
+
+// `rerank --flat`: search-log rows, one (query, candidate) per line,
+//   {"qid": ..., "query": "...", "docid": ..., "text": "...", "label": ..., ...}
+// grouped into the rerank requests the rest of crossrank reads (docs/cli.md#flat-input).
+namespace crossrank {
+
+class FlatGroups final : public LineSource {
+ public:
+  // group_all: read every row first and group rows of a qid wherever they are (memory grows
+  // with the input); otherwise rows of a qid form one query while they are consecutive.
+  FlatGroups(LineSource& rows, bool group_all);
+
+  // The next query as a rerank request line; line_number() is its first row's. Throws
+  // BadLine for a row that is not a flat row; calling next() again goes on after it, in the
+  // same query.
+  bool next(std::string& line) override;
+  size_t line_number() const override { return line_number_; }
+
+  size_t rows() const { return rows_; }
+
+ private:
+  struct Group {
+    size_t first_line = 0;
+    std::string qid;  // id_text
+    Json record;      // the first row's query-level fields
+    Json docs = Json::array();
+  };
+
+  std::optional<Group> read_group();  // streaming
+  void read_all();                    // group_all
+  // Adds the row to group (or starts it); throws BadLine.
+  void add_row(const std::string& raw, size_t line, std::optional<Group>& group, bool* other_qid);
+
+  LineSource& in_;
+  bool group_all_;
+  size_t line_number_ = 0;
+  size_t rows_ = 0;
+  std::optional<Group> open_;                            // streaming: the query being read
+  std::optional<std::pair<std::string, size_t>> held_;  // a row of the next query
+  std::deque<Group> grouped_;                            // group_all
+  std::deque<BadLine> errors_;                           // group_all: bad rows, in order
+  bool read_ = false;
+};
+
+}  // namespace crossrank

@@ -1,0 +1,160 @@
+#include "crossrank/flat_input.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <unordered_map>
+
+#include "crossrank/error.hpp"
+#include "crossrank/logging.hpp"
+
+namespace crossrank {
+
+namespace {
+
+constexpr const char* kDocKeys[] = {"docid", "doc_id", "id", "pid", "text", "contents", "label", "relevance"};
+
+bool is_blank(const std::string& line) { return line.find_first_not_of(" \t") == std::string::npos; }
+
+// The qid and the row as parsed; throws InputError naming the field.
+std::pair<std::string, Json> parse_row(const std::string& raw) {
+  Json row;
+  try {
+    row = Json::parse(raw);
+  } catch (const Json::parse_error&) {
+    throw InputError("not valid JSON");
+  }
+  if (!row.is_object()) throw InputError("a flat row must be a JSON object");
+  auto qid = row.find("qid");
+  if (qid == row.end() || !(qid->is_string() || qid->is_number_integer())) {
+    throw InputError("a flat row needs a \"qid\" (string or integer)");
+  }
+  auto query = row.find("query");
+  if (query == row.end() || !query->is_string()) throw InputError("a flat row needs a \"query\" string");
+  const bool text = row.contains("text") && row["text"].is_string();
+  const bool contents = row.contains("contents") && row["contents"].is_string();
+  if (text == contents) throw InputError("a flat row needs one \"text\" (or \"contents\") string");
+  return {id_text(*qid), std::move(row)};
+}
+
+// The document part of a row, in the shape parse_rerank_request reads.
+Json doc_of(const Json& row) {
+  Json doc = Json::object();
+  for (const char* key : kDocKeys) {
+    if (row.contains(key)) doc[key] = row.at(key);
+  }
+  return doc;
+}
+
+}  // namespace
+
+FlatGroups::FlatGroups(LineSource& rows, bool group_all) : in_(rows), group_all_(group_all) {}
+
+void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Group>& group, bool* other_qid) {
+  std::pair<std::string, Json> parsed;
+  try {
+    parsed = parse_row(raw);
+  } catch (const InputError& e) {
+    throw BadLine(line, raw, e.what());
+  }
+  auto& [qid, row] = parsed;
+  if (group && group->qid != qid) {
+    *other_qid = true;
+    return;
+  }
+  ++rows_;
+  if (!group) {
+    group.emplace();
+    group->first_line = line;
+    group->qid = qid;
+    group->record = Json::object();
+    for (auto& [key, value] : row.items()) {
+      if (std::find_if(std::begin(kDocKeys), std::end(kDocKeys), [&](const char* k) { return key == k; }) ==
+          std::end(kDocKeys)) {
+        group->record[key] = value;
+      }
+    }
+  } else if (row["query"] != group->record["query"]) {
+    --rows_;
+    throw BadLine(line, raw, "\"query\" differs from the first row of qid " + qid + " (line " +
+                                 std::to_string(group->first_line) + ")");
+  }
+  group->docs.push_back(doc_of(row));
+}
+
+std::optional<FlatGroups::Group> FlatGroups::read_group() {
+  std::string raw;
+  while (true) {
+    size_t line = 0;
+    if (held_) {
+      raw = std::move(held_->first);
+      line = held_->second;
+      held_.reset();
+    } else {
+      if (!in_.next(raw)) return std::exchange(open_, std::nullopt);
+      line = in_.line_number();
+    }
+    if (is_blank(raw)) continue;
+    bool other_qid = false;
+    // A bad row is thrown at once; the query it interrupts goes on if the caller skips it.
+    add_row(raw, line, open_, &other_qid);
+    if (other_qid) {
+      held_.emplace(std::move(raw), line);
+      return std::exchange(open_, std::nullopt);
+    }
+  }
+}
+
+void FlatGroups::read_all() {
+  std::unordered_map<std::string, size_t> index;
+  std::vector<std::optional<Group>> groups;
+  std::string raw;
+  while (in_.next(raw)) {
+    if (is_blank(raw)) continue;
+    const size_t line = in_.line_number();
+    std::string qid;
+    try {
+      qid = parse_row(raw).first;
+    } catch (const InputError& e) {
+      errors_.emplace_back(line, raw, e.what());
+      continue;
+    }
+    auto [it, fresh] = index.emplace(qid, groups.size());
+    if (fresh) groups.emplace_back();
+    bool other_qid = false;
+    try {
+      add_row(raw, line, groups[it->second], &other_qid);
+    } catch (const BadLine& e) {
+      errors_.push_back(e);
+    }
+  }
+  for (auto& g : groups) grouped_.push_back(std::move(*g));
+  log::info("--group-all: " + std::to_string(rows_) + " rows grouped into " +
+            std::to_string(grouped_.size()) + " queries in memory");
+}
+
+bool FlatGroups::next(std::string& line) {
+  std::optional<Group> group;
+  if (group_all_) {
+    if (!read_) {
+      read_all();
+      read_ = true;
+    }
+    if (!errors_.empty()) {
+      BadLine e = errors_.front();
+      errors_.pop_front();
+      throw e;
+    }
+    if (grouped_.empty()) return false;
+    group = std::move(grouped_.front());
+    grouped_.pop_front();
+  } else {
+    group = read_group();
+    if (!group) return false;
+  }
+  group->record["docs"] = std::move(group->docs);
+  line = group->record.dump();
+  line_number_ = group->first_line;
+  return true;
+}
+
+}  // namespace crossrank
