@@ -228,6 +228,10 @@ def main():
             if step % 500 == 0:
                 print(f"train_demo_model: overlap step {step} loss {running / 500:.4f}", file=sys.stderr)
                 running = 0.0
+            if time.time() - started > 0.45 * args.max_minutes * 60:
+                print(f"train_demo_model: overlap pairs stopped at step {step} (45% of the time budget)",
+                      file=sys.stderr)
+                break
         pre_rho = spearman(predict(model, dev), [p["label"] for p in split["dev"]])
         print(f"train_demo_model: {args.pretrain_pairs} overlap pairs, dev spearman {pre_rho:.4f} "
               f"({(time.time() - started) / 60:.1f} min)", file=sys.stderr)
