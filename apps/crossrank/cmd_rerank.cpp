@@ -21,6 +21,18 @@ void add_rerank_command(CLI::App& app) {
   auto shard = std::make_shared<std::string>();
   cmd->add_option("--shard", *shard,
                   "I/N: only the queries whose qid hashes to shard I of N (docs/scaling.md)");
+  cmd->add_option("--long-docs", o->run.long_docs,
+                  "truncate | chunk: split a document that does not fit into overlapping windows")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"truncate", "chunk"}));
+  cmd->add_option("--chunk-stride", o->run.chunk_stride, "Tokens consecutive windows share (--long-docs chunk)")
+      ->capture_default_str();
+  cmd->add_option("--aggregate", o->run.aggregate, "max | first | mean: a chunked document's score from its windows")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"max", "first", "mean"}));
+  auto min_score = std::make_shared<double>(0);
+  CLI::Option* min_score_opt =
+      cmd->add_option("--min-score", *min_score, "Leave out results scoring below this (after -k)");
   CLI::Option* flat = cmd->add_flag("--flat", o->flat,
                                     "Input rows are (query, candidate) pairs: {\"qid\",\"query\",\"docid\",\"text\"}; "
                                     "consecutive rows of a qid form one query");
@@ -29,7 +41,8 @@ void add_rerank_command(CLI::App& app) {
       ->needs(flat);
   cmd->add_flag("--resume", o->append,
                 "With -o FILE: keep the queries a killed run completed in FILE, redo the rest");
-  cmd->callback([o, label, shard] {
+  cmd->callback([o, label, shard, min_score, min_score_opt] {
+    if (min_score_opt->count() > 0) o->run.min_score = static_cast<float>(*min_score);
     if (*label >= 0) o->run.label = static_cast<size_t>(*label);
     if (!shard->empty()) parse_shard(*shard, o->run);
     if (o->append) {

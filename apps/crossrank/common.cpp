@@ -132,6 +132,13 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
   if (summary.truncated > 0) line += ", " + std::to_string(summary.truncated) + " pairs truncated";
   if (summary.skipped > 0) line += ", " + std::to_string(summary.skipped) + " bad lines skipped";
   if (summary.rows > 0) line += ", " + std::to_string(summary.rows) + " flat rows grouped";
+  if (summary.chunked > 0) {
+    line += ", " + std::to_string(summary.chunked) + " long documents chunked into " +
+            std::to_string(summary.windows) + " windows";
+  }
+  if (summary.below_min_score > 0) {
+    line += ", " + std::to_string(summary.below_min_score) + " results below --min-score left out";
+  }
   if (summary.already_done > 0) {
     line += ", " + std::to_string(summary.already_done) + " queries already in the output (--resume)";
   }

@@ -35,15 +35,13 @@ EncodedPair PairEncoder::encode(std::string_view first, std::string_view second)
   return assemble(tokenizer_->encode(first), tokenizer_->encode(second));
 }
 
-EncodedPair PairEncoder::assemble(std::vector<int32_t> first, std::vector<int32_t> second) const {
-  const PairTemplate& tmpl = tokenizer_->pair_template();
-  const size_t budget = max_length_ - tmpl.special_count();
-  const auto [keep_first, keep_second] = longest_first_lengths(first.size(), second.size(), budget);
+namespace {
+
+// The template around two sequences that fit.
+EncodedPair apply_template(const PairTemplate& tmpl, const std::vector<int32_t>& first,
+                           const std::vector<int32_t>& second) {
   EncodedPair out;
-  out.truncated = keep_first < first.size() || keep_second < second.size();
-  first.resize(keep_first);
-  second.resize(keep_second);
-  const size_t total = keep_first + keep_second + tmpl.special_count();
+  const size_t total = first.size() + second.size() + tmpl.special_count();
   out.input_ids.reserve(total);
   out.token_type_ids.reserve(total);
   for (const auto& piece : tmpl.pieces) {
@@ -54,6 +52,43 @@ EncodedPair PairEncoder::assemble(std::vector<int32_t> first, std::vector<int32_
     out.token_type_ids.insert(out.token_type_ids.end(), ids.size(), piece.type_id);
   }
   return out;
+}
+
+}  // namespace
+
+EncodedPair PairEncoder::assemble(std::vector<int32_t> first, std::vector<int32_t> second) const {
+  const PairTemplate& tmpl = tokenizer_->pair_template();
+  const size_t budget = max_length_ - tmpl.special_count();
+  const auto [keep_first, keep_second] = longest_first_lengths(first.size(), second.size(), budget);
+  const bool truncated = keep_first < first.size() || keep_second < second.size();
+  first.resize(keep_first);
+  second.resize(keep_second);
+  EncodedPair out = apply_template(tmpl, first, second);
+  out.truncated = truncated;
+  return out;
+}
+
+std::vector<EncodedPair> PairEncoder::assemble_windows(std::vector<int32_t> first,
+                                                       const std::vector<int32_t>& second,
+                                                       size_t overlap) const {
+  const PairTemplate& tmpl = tokenizer_->pair_template();
+  const size_t budget = max_length_ - tmpl.special_count();
+  if (first.size() + second.size() <= budget || budget < 2) return {assemble(std::move(first), second)};
+  const bool query_cut = first.size() > budget / 2;
+  if (query_cut) first.resize(budget / 2);
+  const size_t room = budget - first.size();
+  // An overlap as large as the window would crawl token by token: half a window then.
+  const size_t step = room > overlap ? room - overlap : std::max<size_t>(1, room / 2);
+  std::vector<EncodedPair> windows;
+  for (size_t start = 0;; start += step) {
+    const size_t end = std::min(start + room, second.size());
+    const std::vector<int32_t> part(second.begin() + static_cast<std::ptrdiff_t>(start),
+                                    second.begin() + static_cast<std::ptrdiff_t>(end));
+    windows.push_back(apply_template(tmpl, first, part));
+    windows.back().truncated = query_cut;
+    if (end == second.size()) break;
+  }
+  return windows;
 }
 
 }  // namespace crossrank

@@ -301,6 +301,12 @@ void require_finite(const float* scores, size_t labels, What what) {
   }
 }
 
+// A rerank request and, with --long-docs chunk, how many windows (pairs) each document became.
+struct Windowed {
+  RerankRequest request;
+  std::vector<size_t> windows;  // empty: one pair per document
+};
+
 // score and tokenize read the same pair records.
 auto pair_parser(const Reranker& reranker) {
   return [&reranker](const std::string& line, std::vector<EncodedPair>& pairs) {
@@ -350,37 +356,76 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
     return options.done.count(id_text(*qid)) ? Skip::done : Skip::none;
   };
   std::atomic<size_t> other_shards{0}, already_done{0};
+  if (options.long_docs != "truncate" && options.long_docs != "chunk") {
+    throw ConfigError("--long-docs " + options.long_docs + ": expected truncate or chunk");
+  }
+  if (options.aggregate != "max" && options.aggregate != "first" && options.aggregate != "mean") {
+    throw ConfigError("--aggregate " + options.aggregate + ": expected max, first or mean");
+  }
+  const bool chunk = options.long_docs == "chunk";
+  std::atomic<size_t> chunked{0}, windows{0};
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
-    RerankRequest r = parse_rerank_request(line);
+    Windowed w{parse_rerank_request(line), {}};
+    RerankRequest& r = w.request;
     if (const Skip skip = skip_of(r); skip != Skip::none) {
       ++(skip == Skip::done ? already_done : other_shards);
       r.docs.clear();
-      return r;
+      return w;
     }
     const Tokenizer& tokenizer = encoder.tokenizer();
     const std::vector<int32_t> query = tokenizer.encode(r.query);  // once per line
     for (const auto& doc : r.docs) {
-      pairs.push_back(encoder.assemble(query, tokenizer.encode(doc.text)));
+      if (!chunk) {
+        pairs.push_back(encoder.assemble(query, tokenizer.encode(doc.text)));
+        continue;
+      }
+      std::vector<EncodedPair> parts = encoder.assemble_windows(query, tokenizer.encode(doc.text),
+                                                                options.chunk_stride);
+      if (parts.size() > 1) {
+        ++chunked;
+        windows += parts.size();
+      }
+      w.windows.push_back(parts.size());
+      std::move(parts.begin(), parts.end(), std::back_inserter(pairs));
     }
-    return r;
+    return w;
   };
-  auto emit = [&](RerankRequest& r, const EncodedPair*, const float* scores, size_t count) {
-    std::vector<float> chosen(count);
-    for (size_t i = 0; i < count; ++i) {
-      const float* row = scores + i * labels;
-      require_finite(row, labels, [&] { return "document " + r.docs[i].id.dump(); });
-      chosen[i] = row[label];
-    }
+  size_t below_min_score = 0;  // the writing thread's
+  auto emit = [&](Windowed& w, const EncodedPair*, const float* scores, size_t) {
+    RerankRequest& r = w.request;
     if (r.docs.empty() && skip_of(r) != Skip::none) return std::string();
-    const std::vector<RankedDoc> ranked = rank(chosen, options.top_k);
+    std::vector<float> chosen(r.docs.size());
+    size_t row = 0;
+    for (size_t i = 0; i < r.docs.size(); ++i) {
+      const size_t parts = w.windows.empty() ? 1 : w.windows[i];
+      double sum = 0;
+      for (size_t k = 0; k < parts; ++k, ++row) {
+        const float* s = scores + row * labels;
+        require_finite(s, labels, [&] { return "document " + r.docs[i].id.dump(); });
+        const float v = s[label];
+        chosen[i] = k == 0 ? v : options.aggregate == "max" ? std::max(chosen[i], v) : chosen[i];
+        sum += v;
+      }
+      if (options.aggregate == "mean") chosen[i] = static_cast<float>(sum / static_cast<double>(parts));
+    }
+    std::vector<RankedDoc> ranked = rank(chosen, options.top_k);
+    if (options.min_score) {
+      const auto kept = std::find_if(ranked.begin(), ranked.end(),
+                                     [&](const RankedDoc& d) { return d.score < *options.min_score; });
+      below_min_score += static_cast<size_t>(ranked.end() - kept);
+      ranked.erase(kept, ranked.end());
+    }
     if (options.format == "trec") return format_rerank_trec(r, ranked, options.run_tag);
     if (options.format == "tsv") return format_rerank_tsv(r, ranked);
     overwrite.check(r.record);
     return format_rerank(r, ranked, options.return_text);
   };
-  RunSummary summary = run_windows<RerankRequest>(&reranker, in, out, options, parse, emit);
+  RunSummary summary = run_windows<Windowed>(&reranker, in, out, options, parse, emit);
   summary.other_shards = other_shards;
   summary.already_done = already_done;
+  summary.chunked = chunked;
+  summary.windows = windows;
+  summary.below_min_score = below_min_score;
   return summary;
 }
 

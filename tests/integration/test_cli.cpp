@@ -639,3 +639,36 @@ TEST_CASE("rerank --flat groups consecutive rows of a qid; --group-all groups th
   CHECK_THAT(skipped.err, Catch::Contains("line 3:") && Catch::Contains("line 5:") &&
                               Catch::Contains("\"query\" differs"));
 }
+
+TEST_CASE("rerank --long-docs chunk scores windows and aggregates them; --min-score leaves results out", "[cli]") {
+  std::string words;
+  for (int i = 0; i < 60; ++i) words += (i % 7 ? "river " : "stone ");
+  const std::string input = R"({"qid":1,"query":"what is this","docs":["short doc",")" + words + "\"]}\n";
+  const std::string base = "rerank --max-length 32 " + kModel;
+  auto score_of = [](const Result& r, int index) {
+    const auto lines = r.lines();
+    for (const auto& res : lines.at(0)["results"]) {
+      if (res["index"] == index) return res["score"].get<double>();
+    }
+    return -1.0;
+  };
+  const Result truncated = run(base, input);
+  const Result first = run(base + " --long-docs chunk --aggregate first", input);
+  const Result max = run(base + " --long-docs chunk --chunk-stride 8", input);
+  const Result mean = run(base + " --long-docs chunk --aggregate mean --chunk-stride 8", input);
+  REQUIRE(truncated.code == 0);
+  REQUIRE(max.code == 0);
+  // The first window is what truncation keeps: the whole query and the document's start.
+  CHECK(score_of(first, 1) == score_of(truncated, 1));
+  CHECK(score_of(max, 1) >= score_of(first, 1));
+  CHECK(score_of(mean, 1) <= score_of(max, 1));
+  CHECK(score_of(max, 0) == score_of(truncated, 0));  // a document that fits is one window
+  CHECK_THAT(max.err, Catch::Contains("1 long documents chunked into"));
+  CHECK(run(base + " --long-docs split", input).code == 2);
+  CHECK(run(base + " --aggregate median", input).code == 2);
+
+  const double cut = (score_of(truncated, 0) + score_of(truncated, 1)) / 2;
+  const Result filtered = run(base + " --min-score " + std::to_string(cut), input);
+  CHECK(filtered.lines().at(0)["results"].size() == 1);
+  CHECK_THAT(filtered.err, Catch::Contains("1 results below --min-score left out"));
+}

@@ -35,3 +35,39 @@ TEST_CASE("the pair template and truncation give BERT's layout", "[truncation]")
         std::vector<int32_t>{101, 102, 102});
   CHECK_THROWS_AS(crossrank::PairEncoder(tokenizer, 2), crossrank::ConfigError);
 }
+
+TEST_CASE("long documents as overlapping windows beside the whole query", "[pair_encoder]") {
+  const crossrank::PairEncoder encoder(crossrank::test::bert_tokenizer(), 16);  // 13 tokens of room
+  std::vector<int32_t> query = {2001, 2002, 2003};
+  std::vector<int32_t> doc;
+  for (int32_t t = 3000; t < 3025; ++t) doc.push_back(t);  // 25 tokens: does not fit beside 3
+  const auto windows = encoder.assemble_windows(query, doc, 4);
+  // Room for the document: 16 - 3 specials - 3 query = 10; steps of 10 - 4 = 6.
+  REQUIRE(windows.size() == 4);  // starts 0, 6, 12, 18 (the last reaches the end)
+  std::vector<int32_t> seen;
+  for (size_t w = 0; w < windows.size(); ++w) {
+    const auto& ids = windows[w].input_ids;
+    CHECK(ids.size() <= 16);
+    CHECK(ids[0] == 101);
+    CHECK(std::vector<int32_t>(ids.begin() + 1, ids.begin() + 4) == query);  // the query, whole
+    CHECK(ids[4] == 102);
+    const std::vector<int32_t> part(ids.begin() + 5, ids.end() - 1);
+    CHECK(part.front() == doc[6 * w]);
+    seen.insert(seen.end(), part.begin(), part.end());
+    CHECK_FALSE(windows[w].truncated);
+  }
+  CHECK(seen.back() == doc.back());
+  // A pair that fits is one window, equal to assemble()'s.
+  const std::vector<int32_t> short_doc = {3000, 3001};
+  const auto one = encoder.assemble_windows(query, short_doc, 4);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].input_ids == encoder.assemble(query, short_doc).input_ids);
+  // A query longer than half the room is cut to half, and says so.
+  std::vector<int32_t> long_query(12, 2001);
+  const auto cut = encoder.assemble_windows(long_query, doc, 2);
+  REQUIRE(cut.size() > 1);
+  CHECK(cut[0].truncated);
+  CHECK(cut[0].input_ids.size() == 16);
+  // An overlap as large as the window moves half a window at a time.
+  CHECK(encoder.assemble_windows(query, doc, 100).size() == 4);  // steps of 5: 0, 5, 10, 15
+}

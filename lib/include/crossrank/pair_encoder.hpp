@@ -31,6 +31,14 @@ class PairEncoder {
   // Truncation and template only, for token ids already produced by the tokenizer.
   EncodedPair assemble(std::vector<int32_t> first, std::vector<int32_t> second) const;
 
+  // A long document as windows instead of truncating it (rerank --long-docs chunk): when
+  // the pair does not fit, the query is kept (cut to half the room if it is longer) and the
+  // document's tokens are split into windows that fill the rest, consecutive windows sharing
+  // overlap tokens (half a window when overlap is not smaller than one). A pair that fits is
+  // one window, as assemble() makes it.
+  std::vector<EncodedPair> assemble_windows(std::vector<int32_t> first, const std::vector<int32_t>& second,
+                                            size_t overlap) const;
+
   size_t max_length() const { return max_length_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }
 

@@ -30,6 +30,10 @@ struct RunOptions {
   size_t shard_index = 0;       // rerank: only the queries whose qid hashes to this shard...
   size_t shard_count = 1;       // ...of this many (shard_of); 1: every query
   std::unordered_set<std::string> done;  // rerank --resume: qids (id_text) already written
+  std::string long_docs = "truncate";  // rerank: truncate | chunk (documents that do not fit)
+  size_t chunk_stride = 32;            // rerank --long-docs chunk: tokens consecutive windows share
+  std::string aggregate = "max";       // rerank --long-docs chunk: max | first | mean of the windows
+  std::optional<float> min_score;      // rerank: results scoring below it are left out
   // Called on the writing thread after each window is written, with the counts so far.
   std::function<void(const RunSummary&)> progress;
 };
@@ -42,6 +46,9 @@ struct RunSummary {
   size_t other_shards = 0;  // rerank --shard: queries left to the other shards
   size_t already_done = 0;  // rerank --resume: queries found complete in the output
   size_t rows = 0;          // rerank --flat: the rows the queries were grouped from
+  size_t chunked = 0;       // rerank --long-docs chunk: documents split into windows...
+  size_t windows = 0;       // ...and the windows they became
+  size_t below_min_score = 0;  // rerank --min-score: results left out
 };
 
 // rerank --resume: reads the output a killed run left in path (which must be in format:
