@@ -6,7 +6,6 @@
 #include <condition_variable>
 #include <iterator>
 #include <exception>
-#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -439,60 +438,6 @@ RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const 
     return format_score(p, scores, labels);
   };
   return run_windows<PairRequest>(&reranker, in, out, options, parse, emit);
-}
-
-std::unordered_set<std::string> prepare_resume(const std::string& path, const std::string& format) {
-  std::unordered_set<std::string> done;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path)) return done;
-    throw IoError("--resume: cannot read " + path);
-  }
-  const bool jsonl = format == "jsonl";
-  size_t offset = 0, keep = 0, last_start = 0, number = 0;
-  std::string line, last_qid;
-  while (std::getline(in, line)) {
-    if (in.eof()) break;  // no "\n": the line a killed run left half written
-    ++number;
-    const size_t start = offset;
-    offset += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (is_blank(line)) continue;
-    std::string qid;
-    if (jsonl) {
-      Json j;
-      try {
-        j = Json::parse(line);
-      } catch (const Json::parse_error&) {
-        throw InputError("--resume: " + path + " line " + std::to_string(number) + " is not valid JSON");
-      }
-      if (!j.is_object() || !j.contains("qid")) {
-        throw InputError("--resume: " + path + " line " + std::to_string(number) + " has no \"qid\"");
-      }
-      done.insert(id_text(j["qid"]));
-      keep = offset;
-      continue;
-    }
-    if (line[0] == '{') {
-      throw InputError("--resume: " + path + " line " + std::to_string(number) +
-                       " is JSON, not --format " + format + ": give the format the file was written in");
-    }
-    qid = line.substr(0, line.find_first_of(" \t"));
-    if (qid != last_qid) {
-      if (!last_qid.empty()) done.insert(last_qid);
-      last_qid = qid;
-      last_start = start;
-    }
-  }
-  // trec/tsv: the last query's lines may be incomplete, so it is done again.
-  if (!jsonl) keep = last_start;
-  in.close();
-  std::error_code ec;
-  if (std::filesystem::file_size(path, ec) != keep) {
-    std::filesystem::resize_file(path, keep, ec);
-    if (ec) throw IoError("--resume: cannot cut " + path + " back to its complete queries: " + ec.message());
-  }
-  return done;
 }
 
 std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in) {
