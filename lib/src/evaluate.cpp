@@ -15,8 +15,6 @@ namespace {
 
 using Qrels = std::unordered_map<std::string, std::unordered_map<std::string, double>>;
 
-bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
-
 Json parse_object(const std::string& line) {
   Json j;
   try {

@@ -13,8 +13,6 @@ namespace {
 
 constexpr const char* kDocKeys[] = {"docid", "doc_id", "id", "pid", "text", "contents", "label", "relevance"};
 
-bool is_blank(const std::string& line) { return line.find_first_not_of(" \t") == std::string::npos; }
-
 // The qid and the row as parsed; throws InputError naming the field.
 std::pair<std::string, Json> parse_row(const std::string& raw) {
   Json row;

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "crossrank/error.hpp"
+#include "crossrank/jsonl.hpp"
 #include "crossrank/requests.hpp"
 #include "crossrank/runner.hpp"
 
@@ -24,7 +25,7 @@ std::unordered_set<std::string> prepare_resume(const std::string& path, const st
     const size_t start = offset;
     offset += line.size() + 1;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (is_blank(line)) continue;
     std::string qid;
     if (jsonl) {
       Json j;

@@ -19,10 +19,6 @@ namespace crossrank {
 
 namespace {
 
-bool is_blank(const std::string& line) {
-  return line.find_first_not_of(" \t") == std::string::npos;
-}
-
 [[noreturn]] void rethrow_at_line(const Error& e, size_t line) {
   rethrow_with_context(e, "line " + std::to_string(line) + ": ");
 }
@@ -300,6 +296,25 @@ void require_finite(const float* scores, size_t labels, What what) {
   }
 }
 
+// The library's own check of what the CLI validates too.
+void check_rerank_options(const RunOptions& options) {
+  auto one_of = [](const std::string& value, std::initializer_list<const char*> allowed, const char* option) {
+    std::string list;
+    for (const char* a : allowed) {
+      if (value == a) return;
+      list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    throw ConfigError(std::string(option) + " " + value + ": expected " + list);
+  };
+  one_of(options.format, {"jsonl", "trec", "tsv"}, "--format");
+  one_of(options.long_docs, {"truncate", "chunk"}, "--long-docs");
+  one_of(options.aggregate, {"max", "first", "mean"}, "--aggregate");
+  if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
+    throw ConfigError("--shard " + std::to_string(options.shard_index) + "/" +
+                      std::to_string(options.shard_count) + ": expected I/N with 0 <= I < N");
+  }
+}
+
 // A rerank request and, with --long-docs chunk, how many windows (pairs) each document became.
 struct Windowed {
   RerankRequest request;
@@ -330,13 +345,7 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
     throw ConfigError("the model has " + std::to_string(labels) +
                       " labels; choose the one to rank by with --label");
   }
-  if (options.format != "jsonl" && options.format != "trec" && options.format != "tsv") {
-    throw ConfigError("--format " + options.format + ": expected jsonl, trec or tsv");
-  }
-  if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
-    throw ConfigError("--shard " + std::to_string(options.shard_index) + "/" +
-                      std::to_string(options.shard_count) + ": expected I/N with 0 <= I < N");
-  }
+  check_rerank_options(options);
   OverwriteWarning overwrite("results");
   const PairEncoder& encoder = reranker.encoder();
   // Queries another shard takes, or an earlier run wrote (--resume), are neither tokenized
@@ -355,12 +364,6 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
     return options.done.count(id_text(*qid)) ? Skip::done : Skip::none;
   };
   std::atomic<size_t> other_shards{0}, already_done{0};
-  if (options.long_docs != "truncate" && options.long_docs != "chunk") {
-    throw ConfigError("--long-docs " + options.long_docs + ": expected truncate or chunk");
-  }
-  if (options.aggregate != "max" && options.aggregate != "first" && options.aggregate != "mean") {
-    throw ConfigError("--aggregate " + options.aggregate + ": expected max, first or mean");
-  }
   const bool chunk = options.long_docs == "chunk";
   std::atomic<size_t> chunked{0}, windows{0};
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {

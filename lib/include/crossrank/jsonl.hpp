@@ -11,6 +11,11 @@
 
 namespace crossrank {
 
+// A line of spaces and tabs only: JSONL readers skip it.
+inline bool is_blank(const std::string& line) {
+  return line.find_first_not_of(" \t") == std::string::npos;
+}
+
 // Where the subcommands read their input lines from: a file or stdin (LineReader), or flat
 // rows grouped into queries (FlatGroups).
 class LineSource {
