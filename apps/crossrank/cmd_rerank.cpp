@@ -30,6 +30,9 @@ void add_rerank_command(CLI::App& app) {
   cmd->add_option("--aggregate", o->run.aggregate, "max | first | mean: a chunked document's score from its windows")
       ->capture_default_str()
       ->check(CLI::IsMember({"max", "first", "mean"}));
+  // Identical pairs are always scored once (Reranker::score), each id keeping its result;
+  // the flag is accepted so that scripts asking for it work.
+  cmd->add_flag("--dedup", "Score identical documents of a query once, listing each id (always on)");
   auto min_score = std::make_shared<double>(0);
   CLI::Option* min_score_opt =
       cmd->add_option("--min-score", *min_score, "Leave out results scoring below this (after -k)");

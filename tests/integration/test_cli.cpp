@@ -537,6 +537,7 @@ TEST_CASE("rerank --format trec and tsv: one line per result; ids the format can
   CHECK(run("rerank --shard 1 " + kModel, input).code == 2);
   CHECK(run("rerank --shard 2/2 " + kModel, input).code == 2);
   CHECK(run("rerank --shard 0/1 " + kModel, input).lines().size() == 1);
+  CHECK(run("rerank --dedup " + kModel, input).code == 0);  // accepted; deduplication is always on
 }
 
 TEST_CASE("rerank --resume keeps the complete queries of a killed run and redoes the rest", "[cli]") {
