@@ -506,7 +506,7 @@ TEST_CASE("eval: metrics of a worked example and its errors", "[cli]") {
   CHECK(run("eval --task sts --scores -", "{\"score\":0.1}\n").code == 3);  // no gold
 }
 
-TEST_CASE("rerank --format trec and tsv: one line per result; ids the format cannot carry are errors", "[cli]") {
+TEST_CASE("rerank --format trec and tsv write one line per result and refuse ids they cannot carry", "[cli]") {
   const std::string input = R"({"qid":7,"query":"q","docs":[{"id":"a","text":"x"},{"id":"b","text":"y y"}]})" "\n";
   const Result trec = run("rerank --format trec --run-tag t1 " + kModel, input);
   REQUIRE(trec.code == 0);
@@ -592,7 +592,7 @@ TEST_CASE("progress shows on a terminal only, and gives way to the summary line"
   CHECK(slurp(out).size() > 0);
 }
 
-TEST_CASE("rerank --flat groups consecutive rows of a qid; --group-all groups them anywhere", "[cli]") {
+TEST_CASE("rerank --flat groups consecutive rows of a qid and --group-all groups them anywhere", "[cli]") {
   const std::string nested =
       R"({"qid":"a","query":"first query","docs":[{"id":"d1","text":"one","label":1},{"id":"d2","text":"two two"}]})" "\n"
       R"({"qid":7,"query":"second query","docs":[{"id":"d3","text":"three"}]})" "\n";
@@ -641,7 +641,7 @@ TEST_CASE("rerank --flat groups consecutive rows of a qid; --group-all groups th
                               Catch::Contains("\"query\" differs"));
 }
 
-TEST_CASE("rerank --long-docs chunk scores windows and aggregates them; --min-score leaves results out", "[cli]") {
+TEST_CASE("rerank --long-docs chunk scores windows and aggregates them, and --min-score leaves results out", "[cli]") {
   std::string words;
   for (int i = 0; i < 60; ++i) words += (i % 7 ? "river " : "stone ");
   const std::string input = R"({"qid":1,"query":"what is this","docs":["short doc",")" + words + "\"]}\n";

@@ -195,7 +195,7 @@ TEST_CASE("a batch the device has no memory for is split, and later batches are 
   }
 }
 
-TEST_CASE("batching defaults depend on the device; explicit values stay", "[batcher]") {
+TEST_CASE("batching defaults depend on the device and explicit values stay", "[batcher]") {
   const auto cpu = crossrank::BatchingOptions{}.for_device("cpu");
   const auto gpu = crossrank::BatchingOptions{}.for_device("cuda:0");
   CHECK(cpu.batch_tokens == 1024);
