@@ -16,14 +16,26 @@ namespace {
 using Qrels = std::unordered_map<std::string, std::unordered_map<std::string, double>>;
 
 Json parse_object(const std::string& line) {
-  Json j;
-  try {
-    j = Json::parse(line);
-  } catch (const Json::parse_error&) {
-    throw InputError("not valid JSON");
-  }
+  Json j = parse_json_line(line);
   if (!j.is_object()) throw InputError("expected a JSON object");
   return j;
+}
+
+// Reads the next non-blank line of in as a JSON object and makes it into out with read;
+// false at the end. Errors name the line.
+template <typename T, typename Read>
+bool next_record(LineReader& in, T& out, Read read) {
+  std::string line;
+  while (in.next(line)) {
+    if (is_blank(line)) continue;
+    try {
+      out = read(parse_object(line));
+    } catch (const Error& e) {
+      rethrow_with_context(e, "line " + std::to_string(in.line_number()) + ": ");
+    }
+    return true;
+  }
+  return false;
 }
 
 // A relevance label or gold score: a finite number (or a boolean).
@@ -90,8 +102,7 @@ struct RankedQuery {
   std::vector<double> labels;
 };
 
-RankedQuery read_ranked_query(const std::string& line, const Qrels* qrels) {
-  const Json j = parse_object(line);
+RankedQuery read_ranked_query(const Json& j, const Qrels* qrels) {
   RankedQuery q;
   if (auto it = j.find("qid"); it != j.end()) q.qid = *it;
   if (qrels && q.qid.is_null()) throw InputError("missing field \"qid\" (--qrels labels by qid)");
@@ -154,15 +165,8 @@ Json evaluate_rerank_output(LineReader& in, const EvalOptions& options) {
 
   Means reranked, first_stage;
   size_t queries = 0, docs = 0, without_positive = 0;
-  std::string line;
-  while (in.next(line)) {
-    if (is_blank(line)) continue;
-    RankedQuery q;
-    try {
-      q = read_ranked_query(line, judged);
-    } catch (const Error& e) {
-      rethrow_with_context(e, "line " + std::to_string(in.line_number()) + ": ");
-    }
+  RankedQuery q;
+  while (next_record(in, q, [&](const Json& j) { return read_ranked_query(j, judged); })) {
     std::vector<double> input_order(q.scores.size());
     for (size_t i = 0; i < input_order.size(); ++i) input_order[i] = -static_cast<double>(i);
     const RankingMetrics m = ranking_metrics(q.scores, q.labels, options.k);
@@ -198,29 +202,25 @@ Json evaluate_rerank_output(LineReader& in, const EvalOptions& options) {
 }
 
 Json evaluate_score_output(LineReader& in, const EvalOptions& options) {
-  std::vector<double> scores, gold;
-  std::string line;
-  while (in.next(line)) {
-    if (is_blank(line)) continue;
-    try {
-      const Json j = parse_object(line);
-      const char* gold_key = j.contains("label") ? "label" : j.contains("gold") ? "gold" : nullptr;
-      if (!gold_key) throw InputError("missing field \"label\" (or \"gold\") with the gold score");
-      gold.push_back(number_field(j[gold_key], std::string("\"") + gold_key + "\""));
-      if (j.contains("score")) {
-        scores.push_back(number_field(j["score"], "\"score\""));
-      } else if (j.contains("scores") && j["scores"].is_array()) {
-        if (!options.label) throw ConfigError("the scores are lists (a multi-label model): choose one with --label");
-        if (*options.label >= j["scores"].size()) {
-          throw InputError("--label " + std::to_string(*options.label) + " is past the \"scores\" list");
-        }
-        scores.push_back(number_field(j["scores"][*options.label], "\"scores\" entry"));
-      } else {
-        throw InputError("missing field \"score\" (expected `crossrank score` output)");
-      }
-    } catch (const Error& e) {
-      rethrow_with_context(e, "line " + std::to_string(in.line_number()) + ": ");
+  // One pair's activated score and gold value.
+  auto read = [&](const Json& j) {
+    const char* gold_key = j.contains("label") ? "label" : j.contains("gold") ? "gold" : nullptr;
+    if (!gold_key) throw InputError("missing field \"label\" (or \"gold\") with the gold score");
+    const double gold = number_field(j[gold_key], std::string("\"") + gold_key + "\"");
+    if (j.contains("score")) return std::make_pair(number_field(j["score"], "\"score\""), gold);
+    if (!j.contains("scores") || !j["scores"].is_array()) {
+      throw InputError("missing field \"score\" (expected `crossrank score` output)");
     }
+    if (!options.label) throw ConfigError("the scores are lists (a multi-label model): choose one with --label");
+    if (*options.label >= j["scores"].size()) {
+      throw InputError("--label " + std::to_string(*options.label) + " is past the \"scores\" list");
+    }
+    return std::make_pair(number_field(j["scores"][*options.label], "\"scores\" entry"), gold);
+  };
+  std::vector<double> scores, gold;
+  for (std::pair<double, double> pair; next_record(in, pair, read);) {
+    scores.push_back(pair.first);
+    gold.push_back(pair.second);
   }
   Json result = Json::object();
   result["task"] = "sts";

@@ -15,17 +15,10 @@ constexpr const char* kDocKeys[] = {"docid", "doc_id", "id", "pid", "text", "con
 
 // The qid and the row as parsed; throws InputError naming the field.
 std::pair<std::string, Json> parse_row(const std::string& raw) {
-  Json row;
-  try {
-    row = Json::parse(raw);
-  } catch (const Json::parse_error&) {
-    throw InputError("not valid JSON");
-  }
+  Json row = parse_json_line(raw);
   if (!row.is_object()) throw InputError("a flat row must be a JSON object");
-  auto qid = row.find("qid");
-  if (qid == row.end() || !(qid->is_string() || qid->is_number_integer())) {
-    throw InputError("a flat row needs a \"qid\" (string or integer)");
-  }
+  const Json* qid = qid_of(row);
+  if (!qid) throw InputError("a flat row needs a \"qid\" (string or integer)");
   auto query = row.find("query");
   if (query == row.end() || !query->is_string()) throw InputError("a flat row needs a \"query\" string");
   const bool text = row.contains("text") && row["text"].is_string();

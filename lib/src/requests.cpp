@@ -17,20 +17,6 @@ constexpr const char* kDocIdKeys[] = {"id", "docid", "doc_id", "pid"};
 constexpr const char* kDocTextKeys[] = {"text", "contents"};
 constexpr const char* kDocLabelKeys[] = {"label", "relevance"};
 
-Json parse_line(std::string_view line) {
-  try {
-    return Json::parse(line.begin(), line.end());
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column N: "
-    // and ends with "; last read: '...'", which may echo invalid UTF-8: keep the middle.
-    const auto column = what.find("column");
-    if (column != std::string::npos) what = what.substr(column);
-    what = what.substr(0, what.find("; last read"));
-    throw InputError("not valid JSON (" + what + ")");
-  }
-}
-
 std::string quote(std::string_view key) { return "\"" + std::string(key) + "\""; }
 
 const std::string& require_string(const Json& object, const char* key, const std::string& where) {
@@ -82,8 +68,28 @@ Document parse_document(const Json& value, size_t position, const std::string& l
 
 }  // namespace
 
+Json parse_json_line(std::string_view line) {
+  try {
+    return Json::parse(line.begin(), line.end());
+  } catch (const Json::parse_error& e) {
+    std::string what = e.what();
+    // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column N: "
+    // and ends with "; last read: '...'", which may echo invalid UTF-8: keep the middle.
+    const auto column = what.find("column");
+    if (column != std::string::npos) what = what.substr(column);
+    what = what.substr(0, what.find("; last read"));
+    throw InputError("not valid JSON (" + what + ")");
+  }
+}
+
+const Json* qid_of(const Json& record) {
+  if (!record.is_object()) return nullptr;
+  auto it = record.find("qid");
+  return it != record.end() && (it->is_string() || it->is_number_integer()) ? &*it : nullptr;
+}
+
 RerankRequest parse_rerank_request(std::string_view line) {
-  Json j = parse_line(line);
+  Json j = parse_json_line(line);
   if (!j.is_object()) throw InputError("expected a JSON object, not " + std::string(j.type_name()));
   RerankRequest r;
   r.query = require_string(j, "query", "");
@@ -103,7 +109,7 @@ RerankRequest parse_rerank_request(std::string_view line) {
 }
 
 PairRequest parse_pair_request(std::string_view line) {
-  Json j = parse_line(line);
+  Json j = parse_json_line(line);
   PairRequest p;
   if (j.is_array()) {
     if (j.size() != 2 || !j[0].is_string() || !j[1].is_string()) {
@@ -187,8 +193,8 @@ namespace {
 template <typename Line>
 std::string format_ranked_lines(const RerankRequest& request, const std::vector<RankedDoc>& ranked,
                                 const char* format, const char* forbidden, Line line) {
-  auto it = request.record.find("qid");
-  if (it == request.record.end() || !(it->is_string() || it->is_number_integer())) {
+  const Json* qid_value = qid_of(request.record);
+  if (!qid_value) {
     throw InputError(std::string("--format ") + format + " needs a \"qid\" (string or integer) on every line");
   }
   auto checked = [&](std::string text, const std::string& what) {
@@ -198,7 +204,7 @@ std::string format_ranked_lines(const RerankRequest& request, const std::vector<
     }
     return text;
   };
-  const std::string qid = checked(id_text(*it), "qid");
+  const std::string qid = checked(id_text(*qid_value), "qid");
   std::string out;
   for (size_t rank = 0; rank < ranked.size(); ++rank) {
     const Document& doc = request.docs[ranked[rank].index];

@@ -28,16 +28,16 @@ std::unordered_set<std::string> prepare_resume(const std::string& path, const st
     if (is_blank(line)) continue;
     std::string qid;
     if (jsonl) {
+      const std::string where = "--resume: " + path + " line " + std::to_string(number) + ": ";
       Json j;
       try {
-        j = Json::parse(line);
-      } catch (const Json::parse_error&) {
-        throw InputError("--resume: " + path + " line " + std::to_string(number) + " is not valid JSON");
+        j = parse_json_line(line);
+      } catch (const InputError& e) {
+        throw InputError(where + e.what());
       }
-      if (!j.is_object() || !j.contains("qid")) {
-        throw InputError("--resume: " + path + " line " + std::to_string(number) + " has no \"qid\"");
-      }
-      done.insert(id_text(j["qid"]));
+      const Json* qid = qid_of(j);
+      if (!qid) throw InputError(where + "no \"qid\" (string or integer)");
+      done.insert(id_text(*qid));
       keep = offset;
       continue;
     }

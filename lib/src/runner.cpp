@@ -319,7 +319,26 @@ void check_rerank_options(const RunOptions& options) {
 struct Windowed {
   RerankRequest request;
   std::vector<size_t> windows;  // empty: one pair per document
+  bool skipped = false;         // another shard's query, or one --resume found done
 };
+
+enum class Aggregate { max, first, mean };
+
+// A chunked document's score from its windows' scores (the label's, one per window).
+float aggregate(Aggregate how, const float* scores, size_t stride, size_t windows) {
+  float best = scores[0];
+  double sum = 0;
+  for (size_t k = 0; k < windows; ++k) {
+    best = std::max(best, scores[k * stride]);
+    sum += scores[k * stride];
+  }
+  switch (how) {
+    case Aggregate::first: return scores[0];
+    case Aggregate::mean: return static_cast<float>(sum / static_cast<double>(windows));
+    case Aggregate::max: break;
+  }
+  return best;
+}
 
 // score and tokenize read the same pair records.
 auto pair_parser(const Reranker& reranker) {
@@ -353,8 +372,8 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
   enum class Skip { none, other_shard, done };
   auto skip_of = [&](const RerankRequest& r) {
     if (options.shard_count == 1 && options.done.empty()) return Skip::none;
-    auto qid = r.record.find("qid");
-    if (qid == r.record.end() || !(qid->is_string() || qid->is_number_integer())) {
+    const Json* qid = qid_of(r.record);
+    if (!qid) {
       throw InputError(std::string(options.shard_count > 1 ? "--shard" : "--resume") +
                        " needs a \"qid\" (string or integer) on every line");
     }
@@ -366,12 +385,16 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
   std::atomic<size_t> other_shards{0}, already_done{0};
   const bool chunk = options.long_docs == "chunk";
   std::atomic<size_t> chunked{0}, windows{0};
+  const Aggregate how = options.aggregate == "first"  ? Aggregate::first
+                        : options.aggregate == "mean" ? Aggregate::mean
+                                                      : Aggregate::max;
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
-    Windowed w{parse_rerank_request(line), {}};
+    Windowed w{parse_rerank_request(line), {}, false};
     RerankRequest& r = w.request;
     if (const Skip skip = skip_of(r); skip != Skip::none) {
       ++(skip == Skip::done ? already_done : other_shards);
-      r.docs.clear();
+      w.skipped = true;
+      r.docs.clear();  // held in the window until its turn: keep it small
       return w;
     }
     const Tokenizer& tokenizer = encoder.tokenizer();
@@ -394,21 +417,17 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
   };
   size_t below_min_score = 0;  // the writing thread's
   auto emit = [&](Windowed& w, const EncodedPair*, const float* scores, size_t) {
+    if (w.skipped) return std::string();
     RerankRequest& r = w.request;
-    if (r.docs.empty() && skip_of(r) != Skip::none) return std::string();
     std::vector<float> chosen(r.docs.size());
     size_t row = 0;
     for (size_t i = 0; i < r.docs.size(); ++i) {
       const size_t parts = w.windows.empty() ? 1 : w.windows[i];
-      double sum = 0;
-      for (size_t k = 0; k < parts; ++k, ++row) {
-        const float* s = scores + row * labels;
-        require_finite(s, labels, [&] { return "document " + r.docs[i].id.dump(); });
-        const float v = s[label];
-        chosen[i] = k == 0 ? v : options.aggregate == "max" ? std::max(chosen[i], v) : chosen[i];
-        sum += v;
+      for (size_t k = 0; k < parts; ++k) {
+        require_finite(scores + (row + k) * labels, labels, [&] { return "document " + r.docs[i].id.dump(); });
       }
-      if (options.aggregate == "mean") chosen[i] = static_cast<float>(sum / static_cast<double>(parts));
+      chosen[i] = aggregate(how, scores + row * labels + label, labels, parts);
+      row += parts;
     }
     std::vector<RankedDoc> ranked = rank(chosen, options.top_k);
     if (options.min_score) {

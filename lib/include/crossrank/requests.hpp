@@ -36,6 +36,12 @@ struct PairRequest {
   std::string second;
 };
 
+// One JSONL line as JSON; InputError("not valid JSON (column N: ...)") otherwise.
+Json parse_json_line(std::string_view line);
+// The record's "qid" when it is a string or an integer (what --shard, --resume, --format
+// trec/tsv and --flat key on); nullptr otherwise.
+const Json* qid_of(const Json& record);
+
 RerankRequest parse_rerank_request(std::string_view line);
 PairRequest parse_pair_request(std::string_view line);
 
