@@ -83,6 +83,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--label", o->label, "Multi-label models: the label index to rank or correlate by")
       ->check(CLI::NonNegativeNumber);
   add_batching_options(*cmd, o->common);
+  add_limit_options(*cmd, o->common);
   cmd->add_option("--tokenizer-threads", o->common.run.tokenizer_threads,
                   "Threads that parse and tokenize input lines")
       ->capture_default_str();

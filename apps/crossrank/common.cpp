@@ -8,6 +8,7 @@
 
 #include "crossrank/error.hpp"
 #include "crossrank/flat_input.hpp"
+#include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
 
 namespace crossrank::cli {
@@ -51,6 +52,7 @@ void add_io_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--tokenizer-threads", o.run.tokenizer_threads,
                  "Threads that parse and tokenize input lines, beside the model's")
       ->capture_default_str()->check(kAtLeastOne);
+  add_limit_options(cmd, o);
   CLI::Option* skip = cmd.add_flag("--skip-invalid", o.run.skip_invalid,
                                    "Report bad lines on stderr and go on (exit 0) instead of stopping");
   cmd.add_option("--rejects", o.run.rejects_path,
@@ -69,6 +71,19 @@ void add_batching_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--window", o.run.window_pairs,
                  "Pairs read ahead and batched together (bounds memory)")
       ->capture_default_str()->check(kAtLeastOne);
+}
+
+void add_limit_options(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("--max-line-bytes", o.max_line_bytes,
+                 "Longer input lines are bad lines, never read into memory whole (suffixes K, M, G)")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false))
+      ->check(kAtLeastOne);
+  cmd.add_option("--max-docs", o.run.limits.max_docs, "Most documents per query (0: no limit)")
+      ->capture_default_str();
+  cmd.add_option("--max-text-chars", o.run.limits.max_text_chars,
+                 "Most characters per query or document text (0: no limit)")
+      ->capture_default_str();
 }
 
 void parse_shard(const std::string& text, RunOptions& run) {
@@ -193,7 +208,9 @@ class Progress {
 
 void run_model_command(const char* command, const CommonOptions& o, RunFn run) {
   Reranker reranker = load_reranker(o);
-  LineReader in(o.input);
+  // From here on SIGINT/SIGTERM stop the run after its finished records (interrupt.hpp).
+  install_stop_handlers();
+  LineReader in(o.input, o.max_line_bytes);
   LineWriter out(o.output, o.append);
   const auto start = std::chrono::steady_clock::now();
   RunOptions options = o.run;

@@ -17,6 +17,7 @@ struct CommonOptions {
   std::string activation = "auto";  // parsed into scoring.activation when loading
   ScoringOptions scoring;
   RunOptions run;
+  uint64_t max_line_bytes = kDefaultMaxLineBytes;  // longer input lines are bad lines
   bool append = false;  // rerank --resume: add to -o instead of replacing it
   bool flat = false;       // rerank --flat: one (query, candidate) row per line
   bool group_all = false;  // rerank --group-all: group a qid's rows wherever they are
@@ -25,6 +26,7 @@ struct CommonOptions {
 void add_model_options(CLI::App& cmd, CommonOptions& o);
 void add_io_options(CLI::App& cmd, CommonOptions& o);
 void add_batching_options(CLI::App& cmd, CommonOptions& o);  // --batch-tokens, ..., --window
+void add_limit_options(CLI::App& cmd, CommonOptions& o);     // --max-line-bytes, --max-docs, ...
 Reranker load_reranker(const CommonOptions& o);
 // "--shard I/N" into run.shard_index and run.shard_count; ConfigError when malformed.
 void parse_shard(const std::string& text, RunOptions& run);

@@ -1,15 +1,17 @@
 // crossrank: rerank (query, document) pairs with a cross-encoder, from the shell.
 // Exit codes (docs/errors.md): 0 ok, 1 internal, 2 usage/config, 3 bad input,
-// 4 model, 5 I/O.
+// 4 model, 5 I/O; ended by SIGINT (130), SIGTERM (143) or SIGPIPE (141).
 #include <malloc.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "common.hpp"
 #include "crossrank/error.hpp"
+#include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
 
 namespace {
@@ -41,6 +43,9 @@ int main(int argc, char** argv) {
   using namespace crossrank;
   restart_with_faster_blas(argv);
   keep_large_allocations();
+  // A closed output pipe ends the process quietly (status 141), even when the parent
+  // ignored SIGPIPE: no error message for `| head`.
+  std::signal(SIGPIPE, SIG_DFL);
   std::ios::sync_with_stdio(false);
 
   CLI::App app{"crossrank: cross-encoder reranking for JSONL pipelines"};
@@ -68,6 +73,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  } catch (const Interrupted& e) {
+    // Everything finished is written: end by the signal, as the shell expects of Ctrl-C.
+    std::cerr << "crossrank: " << e.what() << std::endl;
+    std::signal(e.signal(), SIG_DFL);
+    std::raise(e.signal());
+    return e.exit_code();
   } catch (const Error& e) {
     std::cerr << "crossrank: error: " << e.what() << std::endl;
     return e.exit_code();

@@ -99,7 +99,13 @@ void FlatGroups::read_all() {
   std::unordered_map<std::string, size_t> index;
   std::vector<std::optional<Group>> groups;
   std::string raw;
-  while (in_.next(raw)) {
+  while (true) {
+    try {
+      if (!in_.next(raw)) break;
+    } catch (const BadLine& e) {  // over --max-line-bytes
+      errors_.push_back(e);
+      continue;
+    }
     if (is_blank(raw)) continue;
     const size_t line = in_.line_number();
     std::string qid;

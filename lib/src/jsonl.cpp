@@ -1,33 +1,100 @@
 #include "crossrank/jsonl.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
-#include <filesystem>
-#include <iostream>
 
 #include "crossrank/error.hpp"
+#include "crossrank/interrupt.hpp"
 
 namespace crossrank {
 
-LineReader::LineReader(const std::string& path) : name_(path == "-" ? "<stdin>" : path) {
+namespace {
+
+constexpr size_t kReadBytes = 1 << 16;
+constexpr size_t kFileWriteBytes = 1 << 20;
+
+std::string errno_text() { return std::strerror(errno); }
+
+}  // namespace
+
+LineReader::LineReader(const std::string& path, uint64_t max_line_bytes)
+    : name_(path == "-" ? "<stdin>" : path), max_line_bytes_(max_line_bytes), buffer_(kReadBytes) {
   if (path == "-") {
-    in_ = &std::cin;
-    return;
+    fd_ = STDIN_FILENO;
+  } else {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw IoError("cannot open input " + path + ": " + errno_text());
+    owned_ = true;
   }
-  file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*file_) throw IoError("cannot open input " + path + ": " + std::strerror(errno));
-  in_ = file_.get();
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec)) size_ = std::filesystem::file_size(path, ec);
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<uint64_t>(st.st_size);
+}
+
+LineReader::~LineReader() {
+  if (owned_) ::close(fd_);
+}
+
+bool LineReader::fill() {
+  if (at_end_) return false;
+  while (true) {
+    if (stop_requested()) return false;
+    // Wait in short steps, so that a stop request ends a read from an idle pipe.
+    pollfd p{fd_, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 250);
+    if (ready < 0 && errno != EINTR) throw IoError("error reading " + name_ + ": " + errno_text());
+    if (ready <= 0) continue;
+    const ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      throw IoError("error reading " + name_ + ": " + errno_text());
+    }
+    if (n == 0) {
+      at_end_ = true;
+      return false;
+    }
+    begin_ = 0;
+    end_ = static_cast<size_t>(n);
+    bytes_read_ += static_cast<uint64_t>(n);
+    return true;
+  }
 }
 
 bool LineReader::next(std::string& line) {
-  if (!std::getline(*in_, line)) {
-    if (in_->bad()) throw IoError("error reading " + name_);
-    return false;
+  line.clear();
+  uint64_t length = 0;  // of the whole line, including what an over-long one did not keep
+  bool any = false;
+  while (true) {
+    if (begin_ == end_ && !fill()) {
+      if (!any || stop_requested()) return false;  // a partial line at a stop is not used
+      break;
+    }
+    any = true;
+    const char* start = buffer_.data() + begin_;
+    const char* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+    const size_t take = newline ? static_cast<size_t>(newline - start) : end_ - begin_;
+    if (length + take <= max_line_bytes_) line.append(start, take);
+    length += take;
+    begin_ += take;
+    if (newline) {
+      ++begin_;
+      break;
+    }
   }
   ++line_number_;
-  bytes_read_ += line.size() + 1;
+  if (length > max_line_bytes_) {
+    line.clear();
+    line.shrink_to_fit();
+    throw BadLine(line_number_, std::nullopt,
+                  "the line is " + std::to_string(length) + " bytes long, over the limit of " +
+                      std::to_string(max_line_bytes_) + " (--max-line-bytes); it was not read");
+  }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line_number_ == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
   return true;
@@ -36,45 +103,75 @@ bool LineReader::next(std::string& line) {
 LineWriter::LineWriter(const std::string& path, bool append)
     : path_(path), name_(path == "-" ? "<stdout>" : path), append_(append) {
   if (path == "-") {
-    out_ = stdout;
+    fd_ = STDOUT_FILENO;
+    struct stat st {};
+    regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+    chunk_ = regular_ ? kFileWriteBytes : PIPE_BUF;
     return;
   }
   // Fail now if the file cannot be written, without truncating it yet.
-  FILE* probe = std::fopen(path.c_str(), "ab");
-  if (!probe) throw IoError("cannot open output " + path + ": " + std::strerror(errno));
-  std::fclose(probe);
+  const int probe = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (probe < 0) throw IoError("cannot open output " + path + ": " + errno_text());
+  ::close(probe);
 }
 
 LineWriter::~LineWriter() {
   try {
     // Unwinding from an error before any output must not truncate the file.
-    if (out_ || !buffer_.empty()) flush();
+    if (fd_ >= 0 || !buffer_.empty()) flush();
   } catch (const Error&) {
     // Destructors must not throw; callers that care call flush() themselves.
   }
-  if (out_ && out_ != stdout) std::fclose(out_);
+  if (owned_) ::close(fd_);
 }
 
 void LineWriter::write_line(const std::string& line) {
   buffer_.append(line);
   buffer_.push_back('\n');
-  if (buffer_.size() >= (1u << 20)) flush();
+  if (buffer_.size() >= kFileWriteBytes) flush();
+}
+
+void LineWriter::open() {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append_ ? O_APPEND : O_TRUNC), 0666);
+  if (fd_ < 0) throw IoError("cannot open output " + path_ + ": " + errno_text());
+  owned_ = true;
+  struct stat st {};
+  regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+  chunk_ = regular_ ? kFileWriteBytes : PIPE_BUF;
+}
+
+bool LineWriter::write_all(const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd_, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
 }
 
 void LineWriter::flush() {
-  if (!out_) {
-    out_ = std::fopen(path_.c_str(), append_ ? "ab" : "wb");
-    if (!out_) throw IoError("cannot open output " + path_ + ": " + std::strerror(errno));
-  }
-  if (!buffer_.empty()) {
-    const size_t written = std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
-    const bool complete = written == buffer_.size();
-    buffer_.clear();
-    if (!complete) {
-      throw IoError("cannot write " + name_ + ": " + std::strerror(errno));
+  if (fd_ < 0) open();
+  size_t done = 0;
+  while (done < buffer_.size()) {
+    // Whole lines up to chunk_ bytes, or one longer line alone.
+    size_t end = buffer_.rfind('\n', std::min(buffer_.size(), done + chunk_) - 1);
+    if (end == std::string::npos || end < done) end = buffer_.find('\n', done);
+    const size_t size = end + 1 - done;
+    const off_t before = regular_ ? ::lseek(fd_, 0, SEEK_CUR) : -1;
+    if (!write_all(buffer_.data() + done, size)) {
+      const int error = errno;
+      // Cut a part-written line off, so that the file still ends at a line end.
+      if (before >= 0) (void)!::ftruncate(fd_, before);
+      buffer_.clear();
+      throw IoError("cannot write " + name_ + ": " + std::strerror(error));
     }
+    done += size;
   }
-  if (std::fflush(out_) != 0) throw IoError("cannot write " + name_ + ": " + std::strerror(errno));
+  buffer_.clear();
 }
 
 }  // namespace crossrank

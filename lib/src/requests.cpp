@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <numeric>
+#include <unordered_set>
 
 #include "crossrank/error.hpp"
 #include "crossrank/tokenizer.hpp"
@@ -40,16 +41,32 @@ const char* find_one_of(const Json& object, const char* const* begin, const char
   return found;
 }
 
-Document parse_document(const Json& value, size_t position, const std::string& list_key) {
+// A query or document text within limits.max_text_chars; where names the field.
+const std::string& checked_text(const std::string& text, const InputLimits& limits, const std::string& where) {
+  if (limits.max_text_chars == 0 || text.size() <= limits.max_text_chars) return text;
+  // Code points: every byte but UTF-8 continuation bytes (the parser checked the encoding).
+  const size_t chars = static_cast<size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (chars > limits.max_text_chars) {
+    throw InputError(where + " has " + std::to_string(chars) + " characters, over the limit of " +
+                     std::to_string(limits.max_text_chars) + " (--max-text-chars)");
+  }
+  return text;
+}
+
+Document parse_document(const Json& value, size_t position, const std::string& list_key,
+                        const InputLimits& limits) {
   const std::string where = quote(list_key) + "[" + std::to_string(position) + "]: ";
-  if (value.is_string()) return {Json(position), value.get<std::string>(), Json()};
+  if (value.is_string()) {
+    return {Json(position), checked_text(value.get_ref<const std::string&>(), limits, where + "the text"), Json()};
+  }
   if (!value.is_object()) {
     throw InputError(where + "must be a string or an object, not " + value.type_name());
   }
   Document doc;
   const char* text_key = find_one_of(value, std::begin(kDocTextKeys), std::end(kDocTextKeys), where);
   if (!text_key) throw InputError(where + "missing field \"text\"");
-  doc.text = require_string(value, text_key, where);
+  doc.text = checked_text(require_string(value, text_key, where), limits, where + "field " + quote(text_key));
   if (const char* label_key = find_one_of(value, std::begin(kDocLabelKeys), std::end(kDocLabelKeys), where)) {
     doc.label = value.at(label_key);
   }
@@ -69,8 +86,37 @@ Document parse_document(const Json& value, size_t position, const std::string& l
 }  // namespace
 
 Json parse_json_line(std::string_view line) {
+  // The callback sees every object's keys as they are read; one set of keys per open object.
+  std::vector<std::unordered_set<std::string>> keys;
+  size_t depth = 0;
+  auto check = [&](int, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        if (++depth > kMaxJsonDepth) {
+          throw InputError("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+        }
+        if (event == Json::parse_event_t::object_start) keys.emplace_back();
+        break;
+      case Json::parse_event_t::object_end:
+        keys.pop_back();
+        --depth;
+        break;
+      case Json::parse_event_t::array_end:
+        --depth;
+        break;
+      case Json::parse_event_t::key:
+        if (!keys.back().insert(parsed.get<std::string>()).second) {
+          throw InputError("key " + parsed.dump() + " appears twice in one object");
+        }
+        break;
+      case Json::parse_event_t::value:
+        break;
+    }
+    return true;
+  };
   try {
-    return Json::parse(line.begin(), line.end());
+    return Json::parse(line.begin(), line.end(), check);
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column N: "
@@ -88,11 +134,11 @@ const Json* qid_of(const Json& record) {
   return it != record.end() && (it->is_string() || it->is_number_integer()) ? &*it : nullptr;
 }
 
-RerankRequest parse_rerank_request(std::string_view line) {
+RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits) {
   Json j = parse_json_line(line);
   if (!j.is_object()) throw InputError("expected a JSON object, not " + std::string(j.type_name()));
   RerankRequest r;
-  r.query = require_string(j, "query", "");
+  r.query = checked_text(require_string(j, "query", ""), limits, "field \"query\"");
   const char* list_key = find_one_of(j, std::begin(kDocListKeys), std::end(kDocListKeys), "");
   if (!list_key) {
     throw InputError("missing field \"docs\" (or \"documents\", \"candidates\", \"passages\", \"texts\")");
@@ -101,22 +147,26 @@ RerankRequest parse_rerank_request(std::string_view line) {
   if (!list.is_array()) {
     throw InputError("field " + quote(list_key) + " must be an array, not " + list.type_name());
   }
+  if (limits.max_docs > 0 && list.size() > limits.max_docs) {
+    throw InputError("field " + quote(list_key) + " holds " + std::to_string(list.size()) +
+                     " documents, over the limit of " + std::to_string(limits.max_docs) + " (--max-docs)");
+  }
   r.docs.reserve(list.size());
-  for (size_t i = 0; i < list.size(); ++i) r.docs.push_back(parse_document(list[i], i, list_key));
+  for (size_t i = 0; i < list.size(); ++i) r.docs.push_back(parse_document(list[i], i, list_key, limits));
   j.erase(list_key);
   r.record = std::move(j);
   return r;
 }
 
-PairRequest parse_pair_request(std::string_view line) {
+PairRequest parse_pair_request(std::string_view line, const InputLimits& limits) {
   Json j = parse_json_line(line);
   PairRequest p;
   if (j.is_array()) {
     if (j.size() != 2 || !j[0].is_string() || !j[1].is_string()) {
       throw InputError("an array input must hold exactly two strings");
     }
-    p.first = j[0].get<std::string>();
-    p.second = j[1].get<std::string>();
+    p.first = checked_text(j[0].get_ref<const std::string&>(), limits, "the first string");
+    p.second = checked_text(j[1].get_ref<const std::string&>(), limits, "the second string");
     return p;
   }
   if (!j.is_object()) {
@@ -137,8 +187,8 @@ PairRequest parse_pair_request(std::string_view line) {
     throw InputError("missing pair fields: expected \"text_a\"/\"text_b\", \"query\"/\"text\", "
                      "\"query\"/\"document\" or \"sentence1\"/\"sentence2\"");
   }
-  p.first = require_string(j, form->first, "");
-  p.second = require_string(j, form->second, "");
+  p.first = checked_text(require_string(j, form->first, ""), limits, "field " + quote(form->first));
+  p.second = checked_text(require_string(j, form->second, ""), limits, "field " + quote(form->second));
   p.record = std::move(j);
   return p;
 }

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "crossrank/error.hpp"
+#include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
 #include "crossrank/tokenizer.hpp"
 
@@ -34,7 +35,7 @@ Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOp
   return Reranker(std::move(bundle), std::move(tokenizer), std::move(model), options);
 }
 
-Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
+Logits Reranker::score(const std::vector<EncodedPair>& pairs, std::vector<char>* scored) {
   if (activation_ == Activation::automatic) {
     throw ModelError("unsupported activation in " + activation_source_ +
                      "; choose one with --activation or crossrank.json \"activation\"");
@@ -62,8 +63,10 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
   std::vector<float> unique_scores(unique.size() * scores.labels);
   std::vector<size_t> lengths(unique.size());
   for (size_t u = 0; u < unique.size(); ++u) lengths[u] = pairs[unique[u]].input_ids.size();
+  std::vector<char> unique_scored(unique.size(), 0);
   std::vector<size_t> indices;
   for (const auto& batch_rows : plan_batches(lengths, batching_)) {
+    if (scored && stop_requested()) break;
     indices.resize(batch_rows.size());
     for (size_t r = 0; r < batch_rows.size(); ++r) indices[r] = unique[batch_rows[r]];
     std::vector<float> logits(batch_rows.size() * scores.labels);
@@ -73,10 +76,13 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs) {
       std::copy_n(&logits[r * scores.labels], scores.labels, row);
       apply_activation(activation_, row, scores.labels);
       stats_.real_tokens += lengths[batch_rows[r]];
+      unique_scored[batch_rows[r]] = 1;
     }
   }
+  if (scored) scored->resize(pairs.size());
   for (size_t i = 0; i < pairs.size(); ++i) {
     std::copy_n(&unique_scores[source[i] * scores.labels], scores.labels, &scores.values[i * scores.labels]);
+    if (scored) (*scored)[i] = unique_scored[source[i]];
   }
   stats_.pairs += pairs.size();
   return scores;

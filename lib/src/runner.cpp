@@ -1,8 +1,9 @@
 #include "crossrank/runner.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
+#include <csignal>
 #include <condition_variable>
 #include <iterator>
 #include <exception>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "crossrank/error.hpp"
+#include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
 #include "crossrank/requests.hpp"
 
@@ -23,6 +25,18 @@ namespace {
   rethrow_with_context(e, "line " + std::to_string(line) + ": ");
 }
 
+// The error that ends a run stopped by a signal; line: the first input line whose output
+// was not written.
+Interrupted stopped_at(size_t line, const RunSummary& summary) {
+  const int signal = stop_signal();
+  const std::string name = signal == SIGINT    ? "SIGINT"
+                           : signal == SIGTERM ? "SIGTERM"
+                                               : "signal " + std::to_string(signal);
+  return Interrupted(signal, "stopped by " + name + " after writing " + std::to_string(summary.records) +
+                                 " output records; input from line " + std::to_string(line) +
+                                 " on was not processed");
+}
+
 // Bad lines under --skip-invalid: reported on stderr, copied verbatim to --rejects.
 class Rejects {
  public:
@@ -31,10 +45,12 @@ class Rejects {
     file_.open(path, std::ios::binary);
     if (!file_) throw IoError("cannot open rejects file " + path);
   }
-  void add(size_t line_number, const std::string& line, const std::string& error) {
-    log::warn("line " + std::to_string(line_number) + ": " + error + " (skipped)");
-    if (!file_.is_open()) return;
-    file_ << line << '\n';
+  // line: null for a line crossrank did not hold (over --max-line-bytes).
+  void add(size_t line_number, const std::string* line, const std::string& error) {
+    log::warn("line " + std::to_string(line_number) + ": " + error + " (skipped" +
+              (line || !file_.is_open() ? ")" : "; not copied to --rejects)"));
+    if (!file_.is_open() || !line) return;
+    file_ << *line << '\n';
     if (!file_.flush()) throw IoError("cannot write rejects file " + path_);
   }
 
@@ -135,9 +151,19 @@ class WindowWriter {
   }
 
   void write(Window<Request>& w) {
+    if (stop_requested()) throw stopped_at(w.items.front().line, summary_);
     Logits scores;
-    if (scorer_ && !w.pairs.empty()) scores = scorer_->score(w.pairs);
+    std::vector<char> scored;
+    if (scorer_ && !w.pairs.empty()) scores = scorer_->score(w.pairs, &scored);
     for (auto& item : w.items) {
+      // Stopped part-way: the queries scored in full before the first unfinished one are
+      // written, in input order.
+      if (!scored.empty() && !std::all_of(scored.begin() + item.first_pair,
+                                          scored.begin() + item.first_pair + item.pair_count,
+                                          [](char done) { return done; })) {
+        out_.flush();
+        throw stopped_at(item.line, summary_);
+      }
       const float* s = scorer_ ? scores.values.data() + item.first_pair * scores.labels : nullptr;
       std::string formatted;
       try {
@@ -239,11 +265,11 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
       lines.clear();
       numbers.clear();
       failed.clear();
-      while (lines.size() < chunk_lines) {
+      while (lines.size() < chunk_lines && !stop_requested()) {
         try {
           if (!in.next(line)) break;
         } catch (const BadLine& e) {
-          lines.push_back(e.raw());
+          lines.push_back(e.raw().value_or(std::string()));
           numbers.push_back(e.line());
           failed.push_back(std::current_exception());
           continue;
@@ -266,7 +292,8 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
               writer.drain();
               rethrow_at_line(e, numbers[i]);
             }
-            rejects.add(numbers[i], lines[i], e.what());
+            const auto* bad = dynamic_cast<const BadLine*>(&e);
+            rejects.add(numbers[i], bad && !bad->raw() ? nullptr : &lines[i], e.what());
             ++skipped;
             continue;
           }
@@ -282,6 +309,7 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
   }
   out.flush();
   summary.skipped = skipped;
+  if (stop_requested()) throw stopped_at(in.line_number() + 1, summary);
   return summary;
 }
 
@@ -341,9 +369,9 @@ float aggregate(Aggregate how, const float* scores, size_t stride, size_t window
 }
 
 // score and tokenize read the same pair records.
-auto pair_parser(const Reranker& reranker) {
-  return [&reranker](const std::string& line, std::vector<EncodedPair>& pairs) {
-    PairRequest p = parse_pair_request(line);
+auto pair_parser(const Reranker& reranker, const InputLimits& limits) {
+  return [&reranker, &limits](const std::string& line, std::vector<EncodedPair>& pairs) {
+    PairRequest p = parse_pair_request(line, limits);
     pairs.push_back(reranker.encode(p.first, p.second));
     return p;
   };
@@ -389,7 +417,7 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
                         : options.aggregate == "mean" ? Aggregate::mean
                                                       : Aggregate::max;
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
-    Windowed w{parse_rerank_request(line), {}, false};
+    Windowed w{parse_rerank_request(line, options.limits), {}, false};
     RerankRequest& r = w.request;
     if (const Skip skip = skip_of(r); skip != Skip::none) {
       ++(skip == Skip::done ? already_done : other_shards);
@@ -453,7 +481,7 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
 RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
   const size_t labels = reranker.num_labels();
   OverwriteWarning overwrite(labels == 1 ? "score" : "scores");
-  auto parse = pair_parser(reranker);
+  auto parse = pair_parser(reranker, options.limits);
   auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
     require_finite(scores, labels, [] { return std::string("pair"); });
     overwrite.check(p.record);
@@ -465,12 +493,15 @@ RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const 
 std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in) {
   std::vector<std::pair<std::string, std::string>> pairs;
   std::string line;
-  while (in.next(line)) {
-    if (is_blank(line)) continue;
+  while (true) {
     try {
+      if (!in.next(line)) break;
+      if (is_blank(line)) continue;
       PairRequest p = parse_pair_request(line);
       pairs.emplace_back(std::move(p.first), std::move(p.second));
-    } catch (const Error& e) {
+    } catch (const BadLine& e) {
+      rethrow_at_line(e, e.line());
+    } catch (const InputError& e) {
       rethrow_at_line(e, in.line_number());
     }
   }
@@ -481,7 +512,7 @@ RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& ou
                         const RunOptions& options) {
   const auto inputs = reranker.model().input_names();
   const bool with_types = std::find(inputs.begin(), inputs.end(), "token_type_ids") != inputs.end();
-  auto parse = pair_parser(reranker);
+  auto parse = pair_parser(reranker, options.limits);
   auto emit = [&](PairRequest&, const EncodedPair* pairs, const float*, size_t) {
     return format_tokens(pairs[0], reranker.encoder().tokenizer(), with_types);
   };

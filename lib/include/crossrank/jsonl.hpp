@@ -3,9 +3,9 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
-#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "crossrank/error.hpp"
 
@@ -30,23 +30,36 @@ class LineSource {
 // like any bad input line. The message does not name the line; line() does.
 class BadLine : public InputError {
  public:
-  BadLine(size_t line, std::string raw, const std::string& message)
+  // raw: the line as read, copied to --rejects; none for a line too long to hold.
+  BadLine(size_t line, std::optional<std::string> raw, const std::string& message)
       : InputError(message), line_(line), raw_(std::move(raw)) {}
   size_t line() const { return line_; }
-  const std::string& raw() const { return raw_; }
+  const std::optional<std::string>& raw() const { return raw_; }
 
  private:
   size_t line_;
-  std::string raw_;
+  std::optional<std::string> raw_;
 };
 
+// 64 MiB: a query with thousands of long documents fits; parsed, a line takes several
+// times its size in memory.
+constexpr uint64_t kDefaultMaxLineBytes = 64ull << 20;
+
 // Reads input lines as JSONL wants them: numbered from 1, "\n" or "\r\n" ends, a UTF-8
-// BOM before the first line dropped, a last line without a newline still returned.
+// BOM before the first line dropped, a last line without a newline still returned. A line
+// longer than max_line_bytes is never held whole: it is read past and thrown as a BadLine
+// without its text. Input ends early, as at its end, when a stop was requested
+// (interrupt.hpp): a read waiting on a pipe looks at that every quarter second.
 class LineReader final : public LineSource {
  public:
   // path "-" reads stdin. Throws IoError when the file cannot be opened.
-  explicit LineReader(const std::string& path);
-  // Reads the next line into line; false at the end of the input.
+  explicit LineReader(const std::string& path, uint64_t max_line_bytes = kDefaultMaxLineBytes);
+  ~LineReader() override;
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // Reads the next line into line; false at the end of the input. Throws IoError when
+  // reading fails, BadLine for an over-long line.
   bool next(std::string& line) override;
   size_t line_number() const override { return line_number_; }
   const std::string& name() const { return name_; }
@@ -56,17 +69,27 @@ class LineReader final : public LineSource {
   uint64_t size() const { return size_; }
 
  private:
-  std::unique_ptr<std::ifstream> file_;
-  std::istream* in_;
+  bool fill();  // more bytes into buffer_; false at the end (or a stop)
+
+  int fd_ = -1;
+  bool owned_ = false;
   std::string name_;
+  uint64_t max_line_bytes_;
+  std::vector<char> buffer_;
+  size_t begin_ = 0, end_ = 0;  // unread bytes of buffer_
+  bool at_end_ = false;
   size_t line_number_ = 0;
   std::atomic<uint64_t> bytes_read_{0};
   uint64_t size_ = 0;
 };
 
-// Writes whole output lines. Lines are buffered and flushed together, so a reader never
-// sees part of a line from a failed run. path "-" writes stdout. A file is truncated only
-// at the first flush, so a run that fails before writing anything leaves it as it was.
+// Writes whole output lines, and only whole lines: every write(2) ends at a line end, so a
+// reader of the file or pipe, or a file left by a killed process, never holds part of a
+// line (docs/errors.md#output). Writes to a pipe carry at most PIPE_BUF bytes where lines
+// allow, which the kernel delivers whole. When a write fails part-way (a full disk), a
+// regular file is cut back to its last complete line. path "-" writes stdout. A file is
+// truncated only at the first flush, so a run that fails before writing anything leaves it
+// as it was.
 class LineWriter {
  public:
   // Throws IoError when the file cannot be opened for writing. append: add to the file
@@ -80,7 +103,14 @@ class LineWriter {
   void flush();                              // throws IoError on a write failure
 
  private:
-  FILE* out_ = nullptr;  // opened by the first flush()
+  void open();
+  // Writes buffer_[0, size) in full; false on failure, with errno set.
+  bool write_all(const char* data, size_t size);
+
+  int fd_ = -1;  // opened by the first flush()
+  bool owned_ = false;
+  bool regular_ = false;  // a regular file: can be cut back after a failed write
+  size_t chunk_ = 0;      // most bytes per write(2), where lines allow
   std::string path_;
   std::string name_;
   std::string buffer_;

@@ -36,14 +36,27 @@ struct PairRequest {
   std::string second;
 };
 
-// One JSONL line as JSON; InputError("not valid JSON (column N: ...)") otherwise.
+// Limits on one input record (docs/cli.md#limits); 0 means none. Exceeding one is an
+// InputError naming the field, like any bad line.
+struct InputLimits {
+  size_t max_docs = 100000;         // rerank: documents of one query (--max-docs)
+  size_t max_text_chars = 1000000;  // characters (code points) of a query or document (--max-text-chars)
+};
+
+// Objects and arrays nest at most this deep in an input line: real records need a few
+// levels, and crossrank's own output writer recurses.
+constexpr size_t kMaxJsonDepth = 1000;
+
+// One JSONL line as JSON; InputError otherwise: "not valid JSON (column N: ...)", invalid
+// UTF-8 and lone surrogates included, a key repeated in one object, or nesting deeper than
+// kMaxJsonDepth.
 Json parse_json_line(std::string_view line);
 // The record's "qid" when it is a string or an integer (what --shard, --resume, --format
 // trec/tsv and --flat key on); nullptr otherwise.
 const Json* qid_of(const Json& record);
 
-RerankRequest parse_rerank_request(std::string_view line);
-PairRequest parse_pair_request(std::string_view line);
+RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits = {});
+PairRequest parse_pair_request(std::string_view line, const InputLimits& limits = {});
 
 // One scored document of a reranked list.
 struct RankedDoc {

@@ -44,8 +44,10 @@ class Reranker {
     return encoder_.encode(query, document);
   }
   // Activated scores [pairs x labels], in the order given. Throws ModelError when the
-  // bundle's activation is unsupported and no override was given.
-  Logits score(const std::vector<EncodedPair>& pairs);
+  // bundle's activation is unsupported and no override was given. With scored, a stop
+  // request (interrupt.hpp) ends scoring between batches, and (*scored)[i] says whether
+  // pairs[i] has its score.
+  Logits score(const std::vector<EncodedPair>& pairs, std::vector<char>* scored = nullptr);
 
   const BundleConfig& bundle() const { return bundle_; }
   const PairEncoder& encoder() const { return encoder_; }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "crossrank/jsonl.hpp"
+#include "crossrank/requests.hpp"
 #include "crossrank/reranker.hpp"
 
 // The subcommands' work, line in to line out (docs/cli.md). Lines are read and tokenized
@@ -20,6 +21,7 @@ struct RunSummary;
 struct RunOptions {
   size_t window_pairs = 8192;   // pairs (or records) read ahead and batched together
   size_t tokenizer_threads = 1;  // threads that parse and tokenize lines (the reader included)
+  InputLimits limits;           // per record: documents, characters per text
   bool skip_invalid = false;    // report bad lines and go on, instead of stopping
   std::string rejects_path;     // with skip_invalid: bad lines are copied here verbatim
   size_t top_k = 0;             // rerank: results per query; 0: all
@@ -59,7 +61,8 @@ struct RunSummary {
 std::unordered_set<std::string> prepare_resume(const std::string& path, const std::string& format);
 
 // Each throws InputError ("line N: ...") for the first bad line unless skip_invalid, after
-// writing every line before it.
+// writing every line before it, and Interrupted when a stop was requested (interrupt.hpp),
+// after writing every record finished before it.
 RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options);
 RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options);
 // Every pair of the input (score's forms) as texts, for `crossrank bench`. Throws
