@@ -21,6 +21,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["tokenizer"] = tok.kind();
   info["tokenizer_file"] = tok.source().string();
   info["vocab_size"] = tok.vocab_size();
+  if (b.vocab_size > 0) info["model_vocab_size"] = b.vocab_size;  // config.json: embedding rows
   info["max_length"] = reranker.encoder().max_length();
   info["position_limit"] = b.position_limit;
   info["inputs"] = reranker.model().input_names();

@@ -136,6 +136,7 @@ BundleConfig load_bundle_config(const fs::path& dir) {
   }
   read_labels(config, config_file, b);
   b.pad_token_id = json_value<int64_t>(config, "pad_token_id", 0, config_file);
+  b.vocab_size = json_value<size_t>(config, "vocab_size", 0, config_file);
   b.hidden_size = json_value<size_t>(config, "hidden_size", 0, config_file);
   b.num_layers = json_value<size_t>(config, "num_hidden_layers", 0, config_file);
   b.intermediate_size = json_value<size_t>(config, "intermediate_size", 4 * b.hidden_size, config_file);

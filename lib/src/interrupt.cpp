@@ -22,8 +22,12 @@ void install_stop_handlers() {
   // SA_RESETHAND: a second Ctrl-C kills at once. SA_RESTART: reads and writes in progress
   // resume; the code polls the flag instead of relying on EINTR.
   action.sa_flags = SA_RESETHAND | SA_RESTART;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  for (int signal : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    // An ignored signal stays ignored (nohup, a shell's background job).
+    if (sigaction(signal, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(signal, &action, nullptr);
+  }
 }
 
 int stop_signal() { return g_signal; }

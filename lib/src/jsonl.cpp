@@ -140,17 +140,17 @@ void LineWriter::open() {
   chunk_ = regular_ ? kFileWriteBytes : PIPE_BUF;
 }
 
-bool LineWriter::write_all(const char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd_, data, size);
+size_t LineWriter::write_all(const char* data, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd_, data + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return false;
+      break;
     }
-    data += n;
-    size -= static_cast<size_t>(n);
+    done += static_cast<size_t>(n);
   }
-  return true;
+  return done;
 }
 
 void LineWriter::flush() {
@@ -162,10 +162,16 @@ void LineWriter::flush() {
     if (end == std::string::npos || end < done) end = buffer_.find('\n', done);
     const size_t size = end + 1 - done;
     const off_t before = regular_ ? ::lseek(fd_, 0, SEEK_CUR) : -1;
-    if (!write_all(buffer_.data() + done, size)) {
+    const size_t written = write_all(buffer_.data() + done, size);
+    if (written < size) {
       const int error = errno;
-      // Cut a part-written line off, so that the file still ends at a line end.
-      if (before >= 0) (void)!::ftruncate(fd_, before);
+      if (before >= 0) {
+        // Cut the part-written line off: the file ends with the last whole line written.
+        const size_t whole = buffer_.rfind('\n', done + written - 1);
+        const size_t keep = written == 0 || whole == std::string::npos || whole < done ? 0 : whole + 1 - done;
+        const off_t end_of_lines = before + static_cast<off_t>(keep);
+        if (::ftruncate(fd_, end_of_lines) == 0) ::lseek(fd_, end_of_lines, SEEK_SET);
+      }
       buffer_.clear();
       throw IoError("cannot write " + name_ + ": " + std::strerror(error));
     }

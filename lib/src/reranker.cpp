@@ -28,6 +28,12 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
 Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOptions& options) {
   BundleConfig bundle = load_bundle_config(bundle_dir);
   std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bundle_dir, bundle.model_type);
+  // Ids past the embedding matrix fail inside the model, batch after batch: say it once, here.
+  if (bundle.vocab_size > 0 && tokenizer->vocab_size() > bundle.vocab_size) {
+    throw ModelError(tokenizer->source().string() + " has " + std::to_string(tokenizer->vocab_size()) +
+                     " tokens, but the model's embedding matrix has " + std::to_string(bundle.vocab_size) +
+                     " rows (config.json vocab_size): the tokenizer does not belong to this model");
+  }
   ModelOptions model_options = options.model;
   model_options.input_names = bundle.input_names;
   model_options.producer_torch = bundle.exported_torch;

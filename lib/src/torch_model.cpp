@@ -221,6 +221,10 @@ class TorchScriptModel final : public Model {
                                   std::to_string(batch.rows) + "x" + std::to_string(batch.cols) +
                                   " on " + device_.str() + ": " + torch_message(e);
       if (is_out_of_memory(e)) throw DeviceMemoryError(message);
+      if (message.find("index out of range in self") != std::string::npos) {
+        throw ModelError(message + " (a token id is past the model's embedding matrix: the bundle's "
+                         "tokenizer has more tokens than the model; see `crossrank info`)");
+      }
       throw ModelError(message);
     }
     return to_logits(out, batch.rows);

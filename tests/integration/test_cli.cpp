@@ -11,44 +11,19 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_support.hpp"
 #include "support.hpp"
 
 using crossrank::test::data_dir;
+using crossrank::test::model_arg;
+using crossrank::test::Result;
+using crossrank::test::run;
+using crossrank::test::slurp;
 using nlohmann::json;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-  std::vector<json> lines() const {
-    std::vector<json> rows;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) rows.push_back(json::parse(line));
-    return rows;
-  }
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Runs `ENV crossrank ARGS < input` through the shell.
-Result run(const std::string& args, const std::string& input = "", const std::string& env = "") {
-  static crossrank::test::TempDir dir;
-  const auto in = dir.write("stdin", input);
-  const auto out = dir.path() / "stdout";
-  const auto err = dir.path() / "stderr";
-  const std::string cmd = env + " " + std::string(CROSSRANK_BINARY) + " " + args + " < " + in.string() + " > " +
-                          out.string() + " 2> " + err.string();
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
-}
-
-const std::string kModel = "-m " + (data_dir() / "models" / "tiny-bert").string() + " ";
+const std::string kModel = model_arg();
 
 }  // namespace
 
@@ -271,16 +246,28 @@ std::string bundle_with(const crossrank::test::TempDir& dir,
 
 }  // namespace
 
-TEST_CASE("a model that fails inside forward() is a model error naming the batch", "[cli]") {
-  crossrank::test::TempDir dir;
-  // A vocabulary larger than the model's embedding matrix: the new token's id is out of range.
+TEST_CASE("a vocabulary that does not fit the embedding matrix is a model error, at load or in forward()",
+          "[cli]") {
+  // 100 tokens more than the model's 30522 rows.
   std::string vocab = slurp(data_dir() / "models" / "tiny-bert" / "vocab.txt");
   for (int i = 0; i < 100; ++i) vocab += "zzextra" + std::to_string(i) + "\n";
-  const std::string model = bundle_with(dir, {{"vocab.txt", vocab}}, false);
+  crossrank::test::TempDir declared;
+  const Result load = run("score " + bundle_with(declared, {{"vocab.txt", vocab}}, false), "[\"a\",\"b\"]\n");
+  CHECK(load.code == 4);
+  CHECK_THAT(load.err, Catch::Contains("vocab.txt has 30622 tokens, but the model's embedding matrix has "
+                                       "30522 rows (config.json vocab_size)"));
+  CHECK(load.out.empty());
+
+  // Without vocab_size in config.json, the model itself finds the id out of range.
+  crossrank::test::TempDir undeclared;
+  json config = json::parse(slurp(data_dir() / "models" / "tiny-bert" / "config.json"));
+  config.erase("vocab_size");
+  const std::string model = bundle_with(undeclared, {{"vocab.txt", vocab}, {"config.json", config.dump()}}, false);
   CHECK(run("score " + model, "[\"a\",\"b\"]\n").code == 0);
   const Result r = run("score " + model, "[\"zzextra99\",\"b\"]\n");
   CHECK(r.code == 4);
-  CHECK_THAT(r.err, Catch::Contains("forward() failed on a batch of 1x"));
+  CHECK_THAT(r.err, Catch::Contains("forward() failed on a batch of 1x") &&
+                        Catch::Contains("a token id is past the model's embedding matrix"));
   CHECK(r.err.find("Traceback") == std::string::npos);
 }
 

@@ -28,6 +28,9 @@ struct BundleConfig {
   std::string activation_source;     // where the activation came from
   std::vector<std::string> input_names;  // crossrank.json "inputs"; empty: from the model
   int64_t pad_token_id = 0;
+  // config.json "vocab_size": the rows of the embedding matrix, so the most token ids the
+  // tokenizer may use; 0 when absent.
+  size_t vocab_size = 0;
   // The encoder's shape (config.json; 0 when absent), for FLOP counts in `crossrank bench`.
   size_t hidden_size = 0;
   size_t num_layers = 0;

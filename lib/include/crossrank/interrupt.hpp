@@ -10,7 +10,8 @@
 // by that signal, so the shell sees 130 or 143 and `rerank --resume` continues the run.
 namespace crossrank {
 
-// Installs the handlers. A second signal ends the process at once (the default action).
+// Installs the handlers, except for a signal the process was started ignoring. A second
+// signal ends the process at once (the default action).
 void install_stop_handlers();
 // The signal that asked to stop, or 0.
 int stop_signal();

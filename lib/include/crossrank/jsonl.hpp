@@ -104,8 +104,8 @@ class LineWriter {
 
  private:
   void open();
-  // Writes buffer_[0, size) in full; false on failure, with errno set.
-  bool write_all(const char* data, size_t size);
+  // Writes data[0, size); returns the bytes written, fewer on failure (errno set).
+  size_t write_all(const char* data, size_t size);
 
   int fd_ = -1;  // opened by the first flush()
   bool owned_ = false;
