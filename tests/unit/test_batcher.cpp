@@ -6,59 +6,11 @@
 #include "crossrank/batcher.hpp"
 #include "crossrank/error.hpp"
 #include "crossrank/reranker.hpp"
+#include "fake_model.hpp"
 #include "support.hpp"
 
-namespace {
-
-// Scores a row by the sum of its unpadded ids, and remembers every batch shape it ran. A
-// batch of more than memory_cells padded tokens fails as a device out of memory.
-class FakeModel : public crossrank::Model {
- public:
-  explicit FakeModel(std::vector<std::pair<size_t, size_t>>* shapes, size_t labels = 1,
-                     size_t memory_cells = SIZE_MAX)
-      : shapes_(shapes), labels_(labels), memory_cells_(memory_cells) {}
-  crossrank::Logits forward(const crossrank::Batch& batch) override {
-    if (batch.rows * batch.cols > memory_cells_) {
-      throw crossrank::DeviceMemoryError("CUDA out of memory (fake)");
-    }
-    shapes_->emplace_back(batch.rows, batch.cols);
-    crossrank::Logits out{batch.rows, labels_, {}};
-    for (size_t r = 0; r < batch.rows; ++r) {
-      float sum = 0;
-      for (size_t c = 0; c < batch.cols; ++c) {
-        const size_t i = r * batch.cols + c;
-        if (batch.attention_mask[i]) sum += static_cast<float>(batch.input_ids[i]);
-        else CHECK(batch.input_ids[i] == 0);
-      }
-      for (size_t l = 0; l < labels_; ++l) out.values.push_back(sum + static_cast<float>(l));
-    }
-    return out;
-  }
-  std::vector<std::string> input_names() const override {
-    return {"input_ids", "attention_mask", "token_type_ids"};
-  }
-  std::string device() const override { return "fake"; }
-
- private:
-  std::vector<std::pair<size_t, size_t>>* shapes_;
-  size_t labels_;
-  size_t memory_cells_;
-};
-
-crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes,
-                                  crossrank::BatchingOptions batching, size_t labels = 1,
-                                  size_t memory_cells = SIZE_MAX) {
-  crossrank::BundleConfig bundle;
-  bundle.num_labels = labels;
-  bundle.activation = crossrank::Activation::identity;
-  crossrank::ScoringOptions options;
-  options.batching = batching;
-  return crossrank::Reranker(
-      bundle, crossrank::test::bert_tokenizer(),
-      std::make_unique<FakeModel>(shapes, labels, memory_cells), options);
-}
-
-}  // namespace
+using crossrank::test::FakeModel;
+using crossrank::test::fake_reranker;
 
 TEST_CASE("plan_batches respects the token budget and covers every sequence once", "[batcher]") {
   const std::vector<size_t> lengths = {5, 40, 7, 7, 100, 3, 39, 12, 8, 64, 1, 7};

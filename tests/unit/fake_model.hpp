@@ -1,0 +1,70 @@
+#pragma once
+
+// A stand-in for a TorchScript model, for tests of batching, scoring and stopping.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "crossrank/error.hpp"
+#include "crossrank/interrupt.hpp"
+#include "crossrank/reranker.hpp"
+#include "support.hpp"
+
+namespace crossrank::test {
+
+// Scores a row by the sum of its unpadded ids, and remembers every batch shape it ran. A
+// batch of more than memory_cells padded tokens fails as a device out of memory. After
+// stop_after batches, it requests a stop as SIGTERM's handler would (interrupt.hpp).
+class FakeModel : public crossrank::Model {
+ public:
+  explicit FakeModel(std::vector<std::pair<size_t, size_t>>* shapes, size_t labels = 1,
+                     size_t memory_cells = SIZE_MAX, size_t stop_after = SIZE_MAX)
+      : shapes_(shapes), labels_(labels), memory_cells_(memory_cells), stop_after_(stop_after) {}
+  crossrank::Logits forward(const crossrank::Batch& batch) override {
+    if (batch.rows * batch.cols > memory_cells_) {
+      throw crossrank::DeviceMemoryError("CUDA out of memory (fake)");
+    }
+    shapes_->emplace_back(batch.rows, batch.cols);
+    if (shapes_->size() == stop_after_) crossrank::request_stop(SIGTERM);
+    crossrank::Logits out{batch.rows, labels_, {}};
+    for (size_t r = 0; r < batch.rows; ++r) {
+      float sum = 0;
+      for (size_t c = 0; c < batch.cols; ++c) {
+        const size_t i = r * batch.cols + c;
+        if (batch.attention_mask[i]) sum += static_cast<float>(batch.input_ids[i]);
+        else CHECK(batch.input_ids[i] == 0);
+      }
+      for (size_t l = 0; l < labels_; ++l) out.values.push_back(sum + static_cast<float>(l));
+    }
+    return out;
+  }
+  std::vector<std::string> input_names() const override {
+    return {"input_ids", "attention_mask", "token_type_ids"};
+  }
+  std::string device() const override { return "fake"; }
+
+ private:
+  std::vector<std::pair<size_t, size_t>>* shapes_;
+  size_t labels_;
+  size_t memory_cells_;
+  size_t stop_after_;
+};
+
+inline crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes,
+                                         crossrank::BatchingOptions batching, size_t labels = 1,
+                                         size_t memory_cells = SIZE_MAX, size_t stop_after = SIZE_MAX) {
+  crossrank::BundleConfig bundle;
+  bundle.num_labels = labels;
+  bundle.activation = crossrank::Activation::identity;
+  crossrank::ScoringOptions options;
+  options.batching = batching;
+  return crossrank::Reranker(
+      bundle, crossrank::test::bert_tokenizer(),
+      std::make_unique<FakeModel>(shapes, labels, memory_cells, stop_after), options);
+}
+
+}  // namespace crossrank::test
