@@ -48,12 +48,12 @@ bool LineReader::fill() {
     // Wait in short steps, so that a stop request ends a read from an idle pipe.
     pollfd p{fd_, POLLIN, 0};
     const int ready = ::poll(&p, 1, 250);
-    if (ready < 0 && errno != EINTR) throw IoError("error reading " + name_ + ": " + errno_text());
+    if (ready < 0 && errno != EINTR) throw IoError("cannot read " + name_ + ": " + errno_text());
     if (ready <= 0) continue;
     const ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      throw IoError("error reading " + name_ + ": " + errno_text());
+      throw IoError("cannot read " + name_ + ": " + errno_text());
     }
     if (n == 0) {
       at_end_ = true;
