@@ -23,6 +23,12 @@ differ between variants:
                               "torch.nn.modules.linear.Identity" (sentence-transformers < 4)
   nan-out                     ... -> [B, 1] of NaN for any input
 
+Outputs crossrank must refuse with a model error (expected.json names the message):
+
+  wide-out                    ... -> [B, 1, 3]
+  first-row-out               ... -> [1, 1] whatever B
+  dict-without-logits         ... -> {"scores": [B, 1]}
+
 Each bundle DIR gets model.pt, config.json, vocab.txt, tokenizer_config.json
 and expected.json:
 
@@ -125,6 +131,21 @@ class NanOut(ToyScorer):
         return torch.full_like(s, float("nan"))
 
 
+class WideOut(ToyScorer):
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.scores(input_ids, attention_mask, token_type_ids).unsqueeze(-1).expand(-1, 1, 3)
+
+
+class FirstRowOut(ToyScorer):
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.scores(input_ids, attention_mask, token_type_ids)[:1]
+
+
+class DictWithoutLogits(ToyScorer):
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return {"scores": self.scores(input_ids, attention_mask, token_type_ids)}
+
+
 # name -> (module class, num_labels, uses token_type_ids, extra config keys)
 VARIANTS: Dict[str, Tuple[type, int, bool, Dict[str, Any]]] = {
     "basic": (Basic, 1, True, {}),
@@ -142,6 +163,16 @@ VARIANTS: Dict[str, Tuple[type, int, bool, Dict[str, Any]]] = {
     "identity-activation-legacy": (Basic, 1, True, {
         "sbert_ce_default_activation_function": "torch.nn.modules.linear.Identity"}),
     "nan-out": (NanOut, 1, True, {}),
+    "wide-out": (WideOut, 1, True, {}),
+    "first-row-out": (FirstRowOut, 1, True, {}),
+    "dict-without-logits": (DictWithoutLogits, 1, True, {}),
+}
+
+# Variants whose output crossrank refuses: the error message it must give (a substring).
+ERRORS = {
+    "wide-out": "model output has shape [1, 1, 3] for a batch of 1; expected [B], [B,1] or [B,C]",
+    "first-row-out": "model output has shape [1, 1] for a batch of 3; expected [B], [B,1] or [B,C]",
+    "dict-without-logits": "model output is a dict without a \"logits\" tensor",
 }
 
 ARG_ORDER = {
@@ -237,7 +268,7 @@ def build(name: str, out_dir: str, seed: int) -> int:
     # Padding in the example row 0, so the mask is not constant.
     if "attention_mask" in names:
         ex_inputs[names.index("attention_mask")][0, 4] = 0
-    traced = torch.jit.trace(model, ex_inputs, strict=(cls is not DictOut))
+    traced = torch.jit.trace(model, ex_inputs, strict=(cls not in (DictOut, DictWithoutLogits)))
     schema = [a.name for a in traced.forward.schema.arguments][1:]
     if schema != names:
         raise SystemExit(f"{name}: traced args {schema}, expected {names}")
@@ -246,6 +277,20 @@ def build(name: str, out_dir: str, seed: int) -> int:
     path = os.path.join(out_dir, "model.pt")
     save_traced(traced, path)
     reloaded = torch.jit.load(path)
+    write_json(os.path.join(out_dir, "config.json"), bundle_config(name, num_labels, extra))
+    shutil.copyfile(os.path.join(VOCAB_DIR, "vocab.txt"), os.path.join(out_dir, "vocab.txt"))
+    with open(os.path.join(VOCAB_DIR, "tokenizer_config.json"), encoding="utf-8") as f:
+        tok_cfg = json.load(f)
+    tok_cfg["model_max_length"] = 512
+    write_json(os.path.join(out_dir, "tokenizer_config.json"), tok_cfg)
+    if name in ERRORS:
+        for ids in EXAMPLES:
+            inputs = make_inputs(names, torch.tensor([ids], dtype=torch.int64))
+            if not same(model(*inputs), reloaded(*inputs)):
+                raise SystemExit(f"{name}: traced output differs from eager")
+        write_json(os.path.join(out_dir, "expected.json"),
+                   {"inputs": EXAMPLES, "forward_args": names, "error": ERRORS[name]})
+        return os.path.getsize(path)
 
     outputs, logits = [], []
     for ids in EXAMPLES:
@@ -282,12 +327,6 @@ def build(name: str, out_dir: str, seed: int) -> int:
         "outputs_are_nan": cls is NanOut,
     }
     write_json(os.path.join(out_dir, "expected.json"), expected)
-    write_json(os.path.join(out_dir, "config.json"), bundle_config(name, num_labels, extra))
-    shutil.copyfile(os.path.join(VOCAB_DIR, "vocab.txt"), os.path.join(out_dir, "vocab.txt"))
-    with open(os.path.join(VOCAB_DIR, "tokenizer_config.json"), encoding="utf-8") as f:
-        tok_cfg = json.load(f)
-    tok_cfg["model_max_length"] = 512
-    write_json(os.path.join(out_dir, "tokenizer_config.json"), tok_cfg)
     return os.path.getsize(path)
 
 

@@ -173,6 +173,11 @@ TEST_CASE("model and option errors have their exit codes", "[cli]") {
                          "[\"a\",\"b\"]\n");
   CHECK(nan.code == 4);
   CHECK_THAT(nan.err, Catch::Contains("line 1") && Catch::Contains("non-finite"));
+  const Result wide = run("score -m " + (data_dir() / "models" / "variants" / "wide-out").string(),
+                          "[\"a\",\"b\"]\n");
+  CHECK(wide.code == 4);
+  CHECK_THAT(wide.err, Catch::Contains("crossrank: error: model output has shape [1, 1, 3] for a batch of 1"));
+  CHECK(wide.out.empty());
 }
 
 TEST_CASE("an empty input gives no output and exit 0", "[cli]") {

@@ -154,6 +154,21 @@ TEST_CASE("every output convention of the variant fixtures", "[model]") {
   }
 }
 
+TEST_CASE("outputs crossrank cannot read are model errors naming the shape", "[model]") {
+  for (const char* name : {"wide-out", "first-row-out", "dict-without-logits"}) {
+    INFO("variant " << name);
+    const fs::path dir = data_dir() / "models" / "variants" / name;
+    const json expected = json::parse(std::ifstream(dir / "expected.json"));
+    auto model = crossrank::load_torchscript_model(dir / "model.pt", {"cpu", "fp32", 1, {}});
+    const auto inputs = expected["inputs"].get<std::vector<std::vector<int32_t>>>();
+    // first-row-out is only wrong for more than one row: the whole batch, as the message says.
+    const std::vector<std::vector<int32_t>> batch =
+        std::string(name) == "first-row-out" ? inputs : std::vector<std::vector<int32_t>>{inputs[0]};
+    CHECK_THROWS_AS(model->forward(batch_of(batch)), crossrank::ModelError);
+    CHECK_THROWS_WITH(model->forward(batch_of(batch)), Catch::Contains(expected["error"].get<std::string>()));
+  }
+}
+
 TEST_CASE("model loading errors are clear", "[model]") {
   crossrank::test::TempDir dir;
   CHECK_THROWS_WITH(crossrank::load_torchscript_model(dir.path() / "model.pt", {}),
