@@ -83,7 +83,10 @@ Overrides read_overrides(const fs::path& file) {
         const Activation a = parse_activation(value.get<std::string>());
         if (a != Activation::automatic) o.activation = a;
       } else if (key == "max_length") {
-        o.max_length = value.get<size_t>();
+        // Not get<size_t>(): it wraps a negative number and is undefined for a huge double.
+        const auto n = value.is_number() ? json_integer<size_t>(value) : std::nullopt;
+        if (!n) throw ConfigError("\"max_length\" must be a non-negative integer, not " + value.dump());
+        o.max_length = *n;
       } else if (key == "inputs") {
         o.inputs = value.get<std::vector<std::string>>();
       } else if (key == "model_type") {

@@ -54,12 +54,13 @@ void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Grou
   }
   ++rows_;
   if (!group) {
-    group.emplace();
+    group = Group();  // not emplace(): clang decides Group is not default-constructible inside FlatGroups
     group->first_line = line;
     group->qid = qid;
     group->record = Json::object();
     for (auto& [key, value] : row.items()) {
-      if (std::find_if(std::begin(kDocKeys), std::end(kDocKeys), [&](const char* k) { return key == k; }) ==
+      const std::string& name = key;  // C++17 lambdas cannot capture a structured binding
+      if (std::find_if(std::begin(kDocKeys), std::end(kDocKeys), [&](const char* k) { return name == k; }) ==
           std::end(kDocKeys)) {
         group->record[key] = value;
       }

@@ -125,6 +125,11 @@ Json parse_json_line(std::string_view line) {
     if (column != std::string::npos) what = what.substr(column);
     what = what.substr(0, what.find("; last read"));
     throw InputError("not valid JSON (" + what + ")");
+  } catch (const Json::out_of_range& e) {
+    // A number beyond a double ("1e400"): "[json.exception.out_of_range.406] number overflow
+    // parsing '1e400'"; keep what follows the bracket.
+    const std::string what = e.what();
+    throw InputError("not valid JSON (" + what.substr(what.find("] ") + 2) + ")");
   }
 }
 

@@ -59,7 +59,12 @@ std::vector<AddedToken> parse_added_tokens(const json& list) {
   for (const auto& t : list) {
     AddedToken a;
     a.content = t.at("content").get<std::string>();
-    a.id = t.value("id", -1);
+    if (t.contains("id")) {
+      // Not value(): get<int>() wraps a large id and is undefined for a double out of range.
+      const auto id = json_integer<int32_t>(t["id"]);
+      if (!id) throw std::out_of_range("added token id " + t["id"].dump() + " is not a 32-bit integer");
+      a.id = *id;
+    }
     a.special = t.value("special", true);
     a.normalized = t.value("normalized", !a.special);
     a.lstrip = t.value("lstrip", false);

@@ -93,7 +93,9 @@ std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir, const Family& fami
   const json config = read_config(dir);
   const json vocab_json = read_json_file(vocab_file);
   BpeModel::Vocabulary vocab;
-  for (const auto& [token, id] : vocab_json.items()) vocab[token] = id.get<int32_t>();
+  for (const auto& [token, id] : vocab_json.items()) {
+    vocab[token] = json_int<int32_t>(id, vocab_file, "a vocabulary id");
+  }
   const BpeModel::Merges merges = read_merges(merges_file);
   auto pre = std::make_unique<ByteLevelPreTokenizer>();
   pre->add_prefix_space =

@@ -183,7 +183,9 @@ std::unique_ptr<Model> parse_model(const json& model, const fs::path& file) {
     opt.continuing_subword_prefix = json_value<std::string>(model, "continuing_subword_prefix", "##", file);
     opt.max_input_chars_per_word = json_value<size_t>(model, "max_input_chars_per_word", 100, file);
     std::map<int32_t, std::string> by_id;
-    for (const auto& [token, id] : model.at("vocab").items()) by_id[id.get<int32_t>()] = token;
+    for (const auto& [token, id] : model.at("vocab").items()) {
+      by_id[json_int<int32_t>(id, file, "a vocabulary id")] = token;
+    }
     std::vector<std::string> tokens;
     tokens.reserve(by_id.size());
     for (const auto& [id, token] : by_id) {
@@ -205,7 +207,9 @@ std::unique_ptr<Model> parse_model(const json& model, const fs::path& file) {
     opt.byte_fallback = json_value<bool>(model, "byte_fallback", false, file);
     opt.ignore_merges = json_value<bool>(model, "ignore_merges", false, file);
     BpeModel::Vocabulary vocab;
-    for (const auto& [token, id] : model.at("vocab").items()) vocab[token] = id.get<int32_t>();
+    for (const auto& [token, id] : model.at("vocab").items()) {
+      vocab[token] = json_int<int32_t>(id, file, "a vocabulary id");
+    }
     return std::make_unique<BpeModel>(std::move(vocab), parse_merges(model.at("merges"), file),
                                       std::move(opt), file.string());
   }
@@ -215,7 +219,9 @@ std::unique_ptr<Model> parse_model(const json& model, const fs::path& file) {
       vocab.emplace_back(entry.at(0).get<std::string>(), entry.at(1).get<double>());
     }
     std::optional<int32_t> unk;
-    if (model.contains("unk_id") && !model["unk_id"].is_null()) unk = model["unk_id"].get<int32_t>();
+    if (model.contains("unk_id") && !model["unk_id"].is_null()) {
+      unk = json_int<int32_t>(model["unk_id"], file, "unk_id");
+    }
     return std::make_unique<UnigramModel>(std::move(vocab), unk,
                                           json_value<bool>(model, "byte_fallback", false, file),
                                           file.string());
@@ -224,16 +230,18 @@ std::unique_ptr<Model> parse_model(const json& model, const fs::path& file) {
 }
 
 // BertProcessing/RobertaProcessing write ["[CLS]", 101].
-int32_t special_id(const json& entry) { return entry.at(1).get<int32_t>(); }
+int32_t special_id(const json& entry, const fs::path& file) {
+  return json_int<int32_t>(entry.at(1), file, "a special token id");
+}
 
 // The post-processor as a pair template; nullopt when it adds nothing (ByteLevel).
 std::optional<PairTemplate> parse_post_processor(const json& pp, const fs::path& file) {
   const std::string type = type_of(pp);
   if (type == "BertProcessing") {
-    return bert_template(special_id(pp.at("cls")), special_id(pp.at("sep")));
+    return bert_template(special_id(pp.at("cls"), file), special_id(pp.at("sep"), file));
   }
   if (type == "RobertaProcessing") {
-    return roberta_template(special_id(pp.at("cls")), special_id(pp.at("sep")));
+    return roberta_template(special_id(pp.at("cls"), file), special_id(pp.at("sep"), file));
   }
   if (type == "ByteLevel") return std::nullopt;  // only trims offsets
   if (type == "Sequence") {
@@ -249,7 +257,11 @@ std::optional<PairTemplate> parse_post_processor(const json& pp, const fs::path&
   if (type != "TemplateProcessing") unsupported(file, "post_processor", type);
   std::map<std::string, std::vector<int32_t>> specials;
   for (const auto& [name, st] : pp.at("special_tokens").items()) {
-    specials[name] = st.at("ids").get<std::vector<int32_t>>();
+    const json& ids = st.at("ids");
+    if (!ids.is_array()) {
+      throw ModelError(file.string() + ": special token " + name + " has no \"ids\" list");
+    }
+    for (const auto& id : ids) specials[name].push_back(json_int<int32_t>(id, file, "a special token id"));
   }
   PairTemplate t;
   for (const auto& item : pp.at("pair")) {
@@ -258,7 +270,7 @@ std::optional<PairTemplate> parse_post_processor(const json& pp, const fs::path&
       const auto& seq = item["Sequence"];
       const std::string id = seq.at("id").get<std::string>();
       piece.kind = id == "A" ? TemplatePiece::Kind::first : TemplatePiece::Kind::second;
-      piece.type_id = seq.at("type_id").get<int32_t>();
+      piece.type_id = json_int<int32_t>(seq.at("type_id"), file, "type_id");
     } else {
       const auto& sp = item.at("SpecialToken");
       const std::string id = sp.at("id").get<std::string>();
@@ -267,7 +279,7 @@ std::optional<PairTemplate> parse_post_processor(const json& pp, const fs::path&
         throw ModelError(file.string() + ": post_processor uses undeclared special token " + id);
       }
       piece.ids = it->second;
-      piece.type_id = sp.at("type_id").get<int32_t>();
+      piece.type_id = json_int<int32_t>(sp.at("type_id"), file, "type_id");
     }
     t.pieces.push_back(std::move(piece));
   }
