@@ -43,6 +43,8 @@ std::vector<BadCase> bad_cases() {
        "field \"text_b\" must be a string, not object"},
       {"an array for a string", R"({"text_a":["a"],"text_b":"x"})", "field \"text_a\" must be a string, not array"},
       {"null for a string", R"({"text_a":null,"text_b":"x"})", "field \"text_a\" must be a string, not null"},
+      {"a number beyond a double", R"({"text_a":"a","text_b":"b","x":1e400})",
+       "not valid JSON (number overflow parsing '1e400')"},
       {"a duplicate key", R"({"text_a":"a","text_b":"b","text_a":"c"})", "key \"text_a\" appears twice in one object"},
       {"a duplicate key deeper down", R"({"text_a":"a","text_b":"b","meta":{"k":1,"k":2}})",
        "key \"k\" appears twice in one object"},
