@@ -67,18 +67,21 @@ cxx=$(command -v clang++-14 || command -v clang++)
 suffix=${cxx##*clang++}  # "-14" or ""
 
 # --- build -------------------------------------------------------------------------------
-out=build-fuzz
-sanitize="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-flags="-O1 -g -fno-omit-frame-pointer $sanitize"
-say "building $out/ (clang, ASan, UBSan, libFuzzer)"
-CXX=$cxx cmake -S . -B $out -DCROSSRANK_FUZZ=ON -DCROSSRANK_FUZZ_STANDALONE=OFF \
-  -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS="$flags" \
-  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" -Wno-dev >/dev/null
-cmake --build $out -j2 --target "${targets[@]}" >$out/build.log 2>&1 || {
-  tail -40 $out/build.log
-  say "build failed ($out/build.log)"
-  exit 1
+# build_targets DIR STANDALONE CXX_FLAGS LINKER_FLAGS: the fuzz-only tree (no libtorch).
+build_targets() {
+  CXX=$cxx cmake -S . -B "$1" -DCROSSRANK_FUZZ=ON -DCROSSRANK_FUZZ_STANDALONE="$2" \
+    -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS="$3" -DCMAKE_EXE_LINKER_FLAGS="$4" -Wno-dev >/dev/null
+  cmake --build "$1" -j2 --target "${targets[@]}" >"$1/build.log" 2>&1 || {
+    tail -40 "$1/build.log"
+    say "build of $1 failed ($1/build.log)"
+    exit 1
+  }
 }
+out=build-fuzz
+say "building $out/ (clang, ASan, UBSan, libFuzzer)"
+build_targets $out OFF \
+  "-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+  "-fsanitize=address,undefined"
 
 # --- fuzz --------------------------------------------------------------------------------
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
@@ -123,15 +126,7 @@ declare -A lines
 if ((coverage)); then
   cov_out=$out/coverage
   say "building $cov_out/ (source coverage, no sanitizers)"
-  cflags="-O1 -g -fprofile-instr-generate -fcoverage-mapping"
-  CXX=$cxx cmake -S . -B $cov_out -DCROSSRANK_FUZZ=ON -DCROSSRANK_FUZZ_STANDALONE=ON \
-    -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS="$cflags" \
-    -DCMAKE_EXE_LINKER_FLAGS="-fprofile-instr-generate" -Wno-dev >/dev/null
-  cmake --build $cov_out -j2 --target "${targets[@]}" >$cov_out/build.log 2>&1 || {
-    tail -40 $cov_out/build.log
-    say "coverage build failed"
-    exit 1
-  }
+  build_targets $cov_out ON "-O1 -g -fprofile-instr-generate -fcoverage-mapping" "-fprofile-instr-generate"
   rm -rf $cov_out/profiles && mkdir -p $cov_out/profiles
   objects=()
   for t in "${targets[@]}"; do
