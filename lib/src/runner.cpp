@@ -244,6 +244,7 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
   Rejects rejects(options.rejects_path);
   const size_t window = std::max<size_t>(1, options.window_pairs);
   size_t skipped = 0;  // this thread's count; the writer's fields are read after drain()
+  bool input_ended = false;  // read to its end, not cut short by a stop
   Window<Request> current;
   {
     WindowWriter<Request, Emit> writer(scorer, out, emit, summary, options.progress);
@@ -267,7 +268,10 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
       failed.clear();
       while (lines.size() < chunk_lines && !stop_requested()) {
         try {
-          if (!in.next(line)) break;
+          if (!in.next(line)) {
+            input_ended = !stop_requested();
+            break;
+          }
         } catch (const BadLine& e) {
           lines.push_back(e.raw().value_or(std::string()));
           numbers.push_back(e.line());
@@ -309,7 +313,8 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
   }
   out.flush();
   summary.skipped = skipped;
-  if (stop_requested()) throw stopped_at(in.line_number() + 1, summary);
+  // A stop that came once every line was read and written has nothing left to stop.
+  if (stop_requested() && !input_ended) throw stopped_at(in.line_number() + 1, summary);
   return summary;
 }
 

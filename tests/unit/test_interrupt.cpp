@@ -92,3 +92,20 @@ TEST_CASE("a stop in the middle of a window writes the queries finished before i
   CHECK(written[1]["qid"] == "q1");
   CHECK(written[1]["results"].size() == 4);
 }
+
+TEST_CASE("a stop after the last batch of the input finishes the run normally", "[interrupt]") {
+  StopGuard guard;
+  std::vector<std::pair<size_t, size_t>> shapes;
+  // Two queries of two documents, one pair per batch: the stop comes with the fourth and last.
+  auto reranker = crossrank::test::fake_reranker(&shapes, {1, 1}, 1, SIZE_MAX, 4);
+  Lines in({R"({"qid":"a","query":"q","docs":["x y","x"]})", R"({"qid":"b","query":"q","docs":["z","z z z"]})"});
+  crossrank::test::TempDir dir;
+  const auto out_path = dir.path() / "out.jsonl";
+  {
+    crossrank::LineWriter out(out_path.string());
+    const auto summary = crossrank::run_rerank(reranker, in, out, {});
+    CHECK(summary.records == 2);
+  }
+  CHECK(crossrank::stop_requested());
+  CHECK(crossrank::test::read_jsonl(out_path).size() == 2);
+}
