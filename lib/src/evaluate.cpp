@@ -26,12 +26,7 @@ Json parse_object(const std::string& line) {
 template <typename T, typename Read>
 bool next_record(LineReader& in, T& out, Read read) {
   std::string line;
-  while (true) {
-    try {
-      if (!in.next(line)) break;
-    } catch (const BadLine& e) {
-      rethrow_with_context(e, "line " + std::to_string(e.line()) + ": ");
-    }
+  while (next_line(in, line)) {
     if (is_blank(line)) continue;
     try {
       out = read(parse_object(line));

@@ -24,6 +24,14 @@ std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 
+bool next_line(LineSource& in, std::string& line) {
+  try {
+    return in.next(line);
+  } catch (const BadLine& e) {
+    rethrow_with_context(e, "line " + std::to_string(e.line()) + ": ");
+  }
+}
+
 LineReader::LineReader(const std::string& path, uint64_t max_line_bytes)
     : name_(path == "-" ? "<stdin>" : path), max_line_bytes_(max_line_bytes), buffer_(kReadBytes) {
   if (path == "-") {
@@ -103,10 +111,7 @@ bool LineReader::next(std::string& line) {
 LineWriter::LineWriter(const std::string& path, bool append)
     : path_(path), name_(path == "-" ? "<stdout>" : path), append_(append) {
   if (path == "-") {
-    fd_ = STDOUT_FILENO;
-    struct stat st {};
-    regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
-    chunk_ = regular_ ? kFileWriteBytes : PIPE_BUF;
+    use(STDOUT_FILENO);
     return;
   }
   // Fail now if the file cannot be written, without truncating it yet.
@@ -132,9 +137,14 @@ void LineWriter::write_line(const std::string& line) {
 }
 
 void LineWriter::open() {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append_ ? O_APPEND : O_TRUNC), 0666);
-  if (fd_ < 0) throw IoError("cannot open output " + path_ + ": " + errno_text());
+  const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append_ ? O_APPEND : O_TRUNC), 0666);
+  if (fd < 0) throw IoError("cannot open output " + path_ + ": " + errno_text());
   owned_ = true;
+  use(fd);
+}
+
+void LineWriter::use(int fd) {
+  fd_ = fd;
   struct stat st {};
   regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
   chunk_ = regular_ ? kFileWriteBytes : PIPE_BUF;

@@ -41,14 +41,16 @@ const char* find_one_of(const Json& object, const char* const* begin, const char
   return found;
 }
 
-// A query or document text within limits.max_text_chars; where names the field.
-const std::string& checked_text(const std::string& text, const InputLimits& limits, const std::string& where) {
+// A query or document text within limits.max_text_chars; where() names the field, and is only
+// built for the error.
+template <typename Where>
+const std::string& checked_text(const std::string& text, const InputLimits& limits, Where where) {
   if (limits.max_text_chars == 0 || text.size() <= limits.max_text_chars) return text;
   // Code points: every byte but UTF-8 continuation bytes (the parser checked the encoding).
   const size_t chars = static_cast<size_t>(std::count_if(
       text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
   if (chars > limits.max_text_chars) {
-    throw InputError(where + " has " + std::to_string(chars) + " characters, over the limit of " +
+    throw InputError(where() + " has " + std::to_string(chars) + " characters, over the limit of " +
                      std::to_string(limits.max_text_chars) + " (--max-text-chars)");
   }
   return text;
@@ -58,7 +60,7 @@ Document parse_document(const Json& value, size_t position, const std::string& l
                         const InputLimits& limits) {
   const std::string where = quote(list_key) + "[" + std::to_string(position) + "]: ";
   if (value.is_string()) {
-    return {Json(position), checked_text(value.get_ref<const std::string&>(), limits, where + "the text"), Json()};
+    return {Json(position), checked_text(value.get_ref<const std::string&>(), limits, [&] { return where + "the text"; }), Json()};
   }
   if (!value.is_object()) {
     throw InputError(where + "must be a string or an object, not " + value.type_name());
@@ -66,7 +68,8 @@ Document parse_document(const Json& value, size_t position, const std::string& l
   Document doc;
   const char* text_key = find_one_of(value, std::begin(kDocTextKeys), std::end(kDocTextKeys), where);
   if (!text_key) throw InputError(where + "missing field \"text\"");
-  doc.text = checked_text(require_string(value, text_key, where), limits, where + "field " + quote(text_key));
+  doc.text = checked_text(require_string(value, text_key, where), limits,
+                          [&] { return where + "field " + quote(text_key); });
   if (const char* label_key = find_one_of(value, std::begin(kDocLabelKeys), std::end(kDocLabelKeys), where)) {
     doc.label = value.at(label_key);
   }
@@ -143,7 +146,7 @@ RerankRequest parse_rerank_request(std::string_view line, const InputLimits& lim
   Json j = parse_json_line(line);
   if (!j.is_object()) throw InputError("expected a JSON object, not " + std::string(j.type_name()));
   RerankRequest r;
-  r.query = checked_text(require_string(j, "query", ""), limits, "field \"query\"");
+  r.query = checked_text(require_string(j, "query", ""), limits, [] { return std::string("field \"query\""); });
   const char* list_key = find_one_of(j, std::begin(kDocListKeys), std::end(kDocListKeys), "");
   if (!list_key) {
     throw InputError("missing field \"docs\" (or \"documents\", \"candidates\", \"passages\", \"texts\")");
@@ -170,8 +173,8 @@ PairRequest parse_pair_request(std::string_view line, const InputLimits& limits)
     if (j.size() != 2 || !j[0].is_string() || !j[1].is_string()) {
       throw InputError("an array input must hold exactly two strings");
     }
-    p.first = checked_text(j[0].get_ref<const std::string&>(), limits, "the first string");
-    p.second = checked_text(j[1].get_ref<const std::string&>(), limits, "the second string");
+    p.first = checked_text(j[0].get_ref<const std::string&>(), limits, [] { return std::string("the first string"); });
+    p.second = checked_text(j[1].get_ref<const std::string&>(), limits, [] { return std::string("the second string"); });
     return p;
   }
   if (!j.is_object()) {
@@ -192,8 +195,8 @@ PairRequest parse_pair_request(std::string_view line, const InputLimits& limits)
     throw InputError("missing pair fields: expected \"text_a\"/\"text_b\", \"query\"/\"text\", "
                      "\"query\"/\"document\" or \"sentence1\"/\"sentence2\"");
   }
-  p.first = checked_text(require_string(j, form->first, ""), limits, "field " + quote(form->first));
-  p.second = checked_text(require_string(j, form->second, ""), limits, "field " + quote(form->second));
+  p.first = checked_text(require_string(j, form->first, ""), limits, [&] { return "field " + quote(form->first); });
+  p.second = checked_text(require_string(j, form->second, ""), limits, [&] { return "field " + quote(form->second); });
   p.record = std::move(j);
   return p;
 }

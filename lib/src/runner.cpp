@@ -498,14 +498,11 @@ RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const 
 std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in) {
   std::vector<std::pair<std::string, std::string>> pairs;
   std::string line;
-  while (true) {
+  while (next_line(in, line)) {
+    if (is_blank(line)) continue;
     try {
-      if (!in.next(line)) break;
-      if (is_blank(line)) continue;
       PairRequest p = parse_pair_request(line);
       pairs.emplace_back(std::move(p.first), std::move(p.second));
-    } catch (const BadLine& e) {
-      rethrow_at_line(e, e.line());
     } catch (const InputError& e) {
       rethrow_at_line(e, in.line_number());
     }

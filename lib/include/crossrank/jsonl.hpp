@@ -41,6 +41,10 @@ class BadLine : public InputError {
   std::optional<std::string> raw_;
 };
 
+// in.next(line) for readers that stop at the first bad line: a BadLine becomes the
+// InputError "line N: ..." (callers that skip bad lines catch BadLine themselves).
+bool next_line(LineSource& in, std::string& line);
+
 // 64 MiB: a query with thousands of long documents fits; parsed, a line takes several
 // times its size in memory.
 constexpr uint64_t kDefaultMaxLineBytes = 64ull << 20;
@@ -104,6 +108,7 @@ class LineWriter {
 
  private:
   void open();
+  void use(int fd);  // writes go to fd from now on; sets regular_ and chunk_
   // Writes data[0, size); returns the bytes written, fewer on failure (errno set).
   size_t write_all(const char* data, size_t size);
 
