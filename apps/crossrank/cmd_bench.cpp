@@ -79,9 +79,9 @@ void add_bench_command(CLI::App& app) {
   add_batching_options(*cmd, o->common);
   cmd->add_option("-i,--input", o->input,
                   "Pairs to score (score's input forms); default: synthetic English pairs");
-  cmd->add_option("--pairs", o->synthetic, "How many synthetic pairs")->capture_default_str();
+  cmd->add_option("--pairs", o->synthetic, "How many synthetic pairs")->capture_default_str()->check(kAtLeastOne);
   cmd->add_option("--rounds", o->bench.rounds, "Timed passes after the warm-up (median reported)")
-      ->capture_default_str();
+      ->capture_default_str()->check(kAtLeastOne);
   cmd->add_flag("--json", o->as_json, "Print one JSON object instead of key: value lines");
   cmd->callback([o] { bench(*o); });
 }

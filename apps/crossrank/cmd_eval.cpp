@@ -1,6 +1,3 @@
-#include <unistd.h>
-
-#include <filesystem>
 #include <iostream>
 
 #include "common.hpp"
@@ -19,43 +16,39 @@ struct EvalCli {
   int label = -1;
 };
 
-// The model's output for -i, written where `--scores` would read it, and removed after.
-class ScratchFile {
- public:
-  ScratchFile()
-      : path_(std::filesystem::temp_directory_path() /
-              ("crossrank-eval-" + std::to_string(getpid()) + ".jsonl")) {}
-  ~ScratchFile() {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
 void eval(EvalCli& o) {
-  if (o.label >= 0) o.eval.label = static_cast<size_t>(o.label);
+  if (o.label >= 0) o.eval.label = o.common.run.label = static_cast<size_t>(o.label);
   const bool rerank = o.task == "rerank";
   if (!rerank && !o.eval.per_query_path.empty()) throw ConfigError("--per-query applies to --task rerank");
   if (!rerank && !o.eval.qrels_path.empty()) throw ConfigError("--qrels applies to --task rerank");
   if (o.scores.empty() == o.common.model_dir.empty()) {
     throw ConfigError("give -m DIR (score -i with the model) or --scores FILE (scores made earlier), not both");
   }
-  std::optional<ScratchFile> scratch;
-  std::string scores = o.scores;
-  if (scores.empty()) {
-    // The same path as `rerank`/`score`, every result kept: what --scores would read.
-    scratch.emplace();
-    o.common.output = scratch->path();
-    o.common.run.top_k = 0;
-    o.common.run.label = o.eval.label;
-    run_model_command(rerank ? "eval (rerank)" : "eval (score)", o.common, rerank ? run_rerank : run_score);
-    scores = scratch->path();
+  std::vector<NamedFile> inputs = {{"--qrels", o.eval.qrels_path}};
+  if (!o.scores.empty()) inputs.push_back({"--scores", o.scores});
+  std::vector<NamedFile> outputs;
+  if (!o.eval.per_query_path.empty()) outputs.push_back({"--per-query", o.eval.per_query_path});
+  Json result;
+  if (!o.scores.empty()) {
+    check_distinct_files(inputs, outputs);
+    LineReader in(o.scores);
+    result = rerank ? evaluate_rerank_output(in, o.eval) : evaluate_score_output(in, o.eval);
+  } else if (rerank) {
+    check_files(o.common, inputs, outputs);
+    // The same path as `rerank`, every document's score going to the metrics.
+    RankingEvaluator evaluator(o.eval);
+    run_model_command("eval (rerank)", o.common, [&](Reranker& r, LineSource& in, const RunOptions& run) {
+      return run_rerank(r, in, static_cast<RerankSink&>(evaluator), run);
+    });
+    result = evaluator.result();
+  } else {
+    check_files(o.common, inputs, outputs);
+    CorrelationEvaluator evaluator(o.eval);
+    run_model_command("eval (score)", o.common, [&](Reranker& r, LineSource& in, const RunOptions& run) {
+      return run_score(r, in, static_cast<ScoreSink&>(evaluator), run);
+    });
+    result = evaluator.result();
   }
-  LineReader in(scores);
-  const Json result = rerank ? evaluate_rerank_output(in, o.eval) : evaluate_score_output(in, o.eval);
   std::cout << result.dump() << std::endl;
 }
 
@@ -77,16 +70,18 @@ void add_eval_command(CLI::App& app) {
                   "Evaluate this `crossrank rerank` (made without -k) or `crossrank score` output instead of running a model");
   cmd->add_option("-k", o->eval.k, "Cut-off of MRR, NDCG, recall and precision")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--qrels", o->eval.qrels_path, "TREC qrels file (qid 0 docid relevance): labels by query and doc id");
+      ->check(kAtLeastOne);
+  cmd->add_option("--qrels", o->eval.qrels_path,
+                  "TREC qrels file (qid 0 docid relevance): labels by query and doc id; negative = not relevant");
   cmd->add_option("--per-query", o->eval.per_query_path, "Write one JSON line of metrics per query here");
   cmd->add_option("--label", o->label, "Multi-label models: the label index to rank or correlate by")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kWholeNumber);
   add_batching_options(*cmd, o->common);
   add_limit_options(*cmd, o->common);
   cmd->add_option("--tokenizer-threads", o->common.run.tokenizer_threads,
                   "Threads that parse and tokenize input lines")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(kAtLeastOne);
   cmd->callback([o] { eval(*o); });
 }
 

@@ -8,7 +8,7 @@ void add_score_command(CLI::App& app) {
       "score", "Score one pair per line: {\"text_a\", \"text_b\"}, {\"query\", \"text\"}, ...");
   add_model_options(*cmd, *o);
   add_io_options(*cmd, *o);
-  cmd->callback([o] { run_model_command("score", *o, run_score); });
+  cmd->callback([o] { run_writing_command("score", *o, run_score); });
 }
 
 }  // namespace crossrank::cli

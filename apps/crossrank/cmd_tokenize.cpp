@@ -16,7 +16,7 @@ void add_tokenize_command(CLI::App& app) {
       "tokenize", "Show the token ids the model would receive for each pair (score's input)");
   add_model_options(*cmd, *o);
   add_io_options(*cmd, *o);
-  cmd->callback([o] { run_model_command("tokenize", *o, tokenize); });
+  cmd->callback([o] { run_writing_command("tokenize", *o, tokenize); });
 }
 
 }  // namespace crossrank::cli

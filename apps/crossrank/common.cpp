@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "crossrank/error.hpp"
 #include "crossrank/flat_input.hpp"
@@ -15,18 +16,25 @@ namespace crossrank::cli {
 
 namespace {
 
-// CLI::PositiveNumber's message prints the whole double range; say it plainly.
-const CLI::Validator kAtLeastOne(
-    [](std::string& value) {
-      try {
-        if (std::stoll(value) >= 1) return std::string();
-      } catch (const std::exception&) {
-      }
-      return "must be a whole number of at least 1, not " + value;
-    },
-    "INT>=1");
+// CLI::PositiveNumber's message prints the whole double range; say it plainly. The type
+// names are left to the options ("N"), so help shows no "INT>=1" noise.
+CLI::Validator at_least(long long least) {
+  return CLI::Validator(
+      [least](std::string& value) {
+        try {
+          size_t used = 0;
+          if (std::stoll(value, &used) >= least && used == value.size()) return std::string();
+        } catch (const std::exception&) {
+        }
+        return "must be a whole number of at least " + std::to_string(least) + ", not " + value;
+      },
+      "");
+}
 
 }  // namespace
+
+const CLI::Validator kAtLeastOne = at_least(1);
+const CLI::Validator kWholeNumber = at_least(0);
 
 void add_model_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-m,--model", o.model_dir, "Model bundle directory (docs/models.md)")->required();
@@ -37,10 +45,11 @@ void add_model_options(CLI::App& cmd, CommonOptions& o) {
       ->capture_default_str();
   cmd.add_option("--threads", o.scoring.model.threads,
                  "Intra-op threads for the model (0: one per core)")
-      ->capture_default_str();
+      ->capture_default_str()->check(kWholeNumber);
   cmd.add_option("--max-length", o.scoring.max_length,
-                 "Truncate pairs to this many tokens (0: min(512, model limit))")
-      ->capture_default_str();
+                 "Truncate pairs to this many tokens (0: the bundle's max_length, from crossrank.json, "
+                 "else min(512, the model's positions); `info` shows it)")
+      ->capture_default_str()->check(kWholeNumber);
   cmd.add_option("--activation", o.activation, "auto | sigmoid | softmax | identity")
       ->capture_default_str();
 }
@@ -54,10 +63,14 @@ void add_io_options(CLI::App& cmd, CommonOptions& o) {
       ->capture_default_str()->check(kAtLeastOne);
   add_limit_options(cmd, o);
   CLI::Option* skip = cmd.add_flag("--skip-invalid", o.run.skip_invalid,
-                                   "Report bad lines on stderr and go on (exit 0) instead of stopping");
+                                   "Report bad lines on stderr and go on (exit 0) instead of stopping; "
+                                   "their count is reported even with -q");
   cmd.add_option("--rejects", o.run.rejects_path,
                  "With --skip-invalid: copy bad lines verbatim to this file")
       ->needs(skip);
+  cmd.add_option("--max-skipped", o.run.max_skipped,
+                 "With --skip-invalid: stop (exit 3) at the bad line after N skipped ones")
+      ->needs(skip)->check(kWholeNumber)->type_name("N");
 }
 
 void add_batching_options(CLI::App& cmd, CommonOptions& o) {
@@ -75,15 +88,17 @@ void add_batching_options(CLI::App& cmd, CommonOptions& o) {
 
 void add_limit_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--max-line-bytes", o.max_line_bytes,
-                 "Longer input lines are bad lines, never read into memory whole (suffixes K, M, G)")
-      ->capture_default_str()
-      ->transform(CLI::AsSizeValue(false))
-      ->check(kAtLeastOne);
+                 "Longer input lines are bad lines, never read into memory whole (a number of bytes, "
+                 "or with a suffix K, M or G: powers of 1024)")
+      ->default_str("64M")
+      ->transform(CLI::AsSizeValue(false).description(""))
+      ->check(kAtLeastOne)
+      ->type_name("BYTES");
   cmd.add_option("--max-docs", o.run.limits.max_docs, "Most documents per query (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()->check(kWholeNumber);
   cmd.add_option("--max-text-chars", o.run.limits.max_text_chars,
                  "Most characters per query or document text (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()->check(kWholeNumber);
 }
 
 void parse_shard(const std::string& text, RunOptions& run) {
@@ -166,12 +181,14 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
 }  // namespace
 
 // On a terminal (stderr), a progress line rewritten at most twice a second: output lines,
-// pairs, pairs/s and, when the input is a file, the time left. Silent otherwise.
+// pairs, pairs/s and, when the input is a file, the share of it whose output is written and
+// the time left. Silent when stdout is that terminal too, where output lines would break it.
 class Progress {
  public:
-  Progress(const char* command, const LineReader& in)
+  Progress(const char* command, const LineReader& in, const std::string& output)
       : command_(command), in_(in), start_(std::chrono::steady_clock::now()),
-        shown_(isatty(STDERR_FILENO) && log::enabled(log::Level::info)) {}
+        shown_(isatty(STDERR_FILENO) && !(output == "-" && isatty(STDOUT_FILENO)) &&
+               log::enabled(log::Level::info)) {}
   ~Progress() {
     if (printed_) std::fputs("\r\033[K", stderr);  // the summary line takes its place
   }
@@ -188,10 +205,10 @@ class Progress {
     char line[160];
     int n = std::snprintf(line, sizeof line, "\rcrossrank: %s: %zu lines out, %zu pairs, %.1f pairs/s",
                           command_, s.records, s.pairs, seconds > 0 ? s.pairs / seconds : 0.0);
-    const double done = in_.size() > 0 ? static_cast<double>(in_.bytes_read()) / in_.size() : 0.0;
+    const double done = in_.size() > 0 ? static_cast<double>(s.input_bytes) / in_.size() : 0.0;
     if (done > 0 && done < 1 && n > 0 && n < static_cast<int>(sizeof line)) {
       const long left = std::lround(seconds * (1 - done) / done);
-      std::snprintf(line + n, sizeof line - n, ", %.0f%%, %ld:%02ld left", 100 * done, left / 60, left % 60);
+      std::snprintf(line + n, sizeof line - n, ", %.0f%% done, %ld:%02ld left", 100 * done, left / 60, left % 60);
     }
     std::fputs(line, stderr);
     std::fputs("\033[K", stderr);
@@ -206,30 +223,76 @@ class Progress {
   bool printed_ = false;
 };
 
-void run_model_command(const char* command, const CommonOptions& o, RunFn run) {
+namespace {
+
+// The fields --flat puts into each document rather than the query.
+std::vector<std::string> flat_doc_keys(const DocumentOptions& d) {
+  if (d.all_fields) {
+    throw ConfigError("--doc-fields all does not apply to --flat rows (each row mixes query and document "
+                      "fields): name the document fields, e.g. --doc-fields title,url");
+  }
+  std::vector<std::string> keys = d.fields;
+  if (d.with_title) keys.push_back("title");
+  return keys;
+}
+
+}  // namespace
+
+void hint_for_extras(const CLI::App& app) {
+  std::vector<std::string> extras = app.remaining();
+  for (const CLI::App* cmd : app.get_subcommands()) {
+    for (const std::string& arg : cmd->remaining()) extras.push_back(arg);
+  }
+  for (const std::string& arg : extras) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(arg, ec)) {
+      std::fprintf(stderr, "crossrank: hint: to read %s, give it with -i %s (without -i, crossrank reads standard input)\n",
+                   arg.c_str(), arg.c_str());
+    } else if (std::filesystem::is_directory(arg, ec)) {
+      std::fprintf(stderr, "crossrank: hint: to use the model bundle %s, give it with -m %s\n", arg.c_str(), arg.c_str());
+    }
+  }
+}
+
+void check_files(const CommonOptions& o, std::vector<NamedFile> inputs, std::vector<NamedFile> outputs) {
+  inputs.insert(inputs.begin(), {"-i", o.input});
+  outputs.insert(outputs.begin(), {"-o", o.output});
+  if (!o.run.rejects_path.empty()) outputs.push_back({"--rejects", o.run.rejects_path});
+  check_distinct_files(inputs, outputs);
+}
+
+void run_model_command(const char* command, const CommonOptions& o, const RunFn& run) {
   Reranker reranker = load_reranker(o);
   // From here on SIGINT/SIGTERM stop the run after its finished records (interrupt.hpp).
   install_stop_handlers();
   LineReader in(o.input, o.max_line_bytes);
-  LineWriter out(o.output, o.append);
   const auto start = std::chrono::steady_clock::now();
   RunOptions options = o.run;
   RunSummary summary;
   {
-    Progress progress(command, in);
+    Progress progress(command, in, o.output);
     progress.attach(options);
     if (o.flat) {
-      FlatGroups groups(in, o.group_all);
-      summary = run(reranker, groups, out, options);
+      FlatGroups groups(in, o.group_all, flat_doc_keys(o.run.documents));
+      summary = run(reranker, groups, options);
       summary.rows = groups.rows();
     } else {
-      summary = run(reranker, in, out, options);
+      summary = run(reranker, in, options);
     }
   }
-  out.flush();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log_summary(command, summary, reranker, seconds);
+}
+
+void run_writing_command(const char* command, const CommonOptions& o, WriteFn run) {
+  check_files(o);
+  run_model_command(command, o, [&](Reranker& reranker, LineSource& in, const RunOptions& options) {
+    LineWriter out(o.output, o.append);
+    RunSummary summary = run(reranker, in, out, options);
+    out.flush();
+    return summary;
+  });
 }
 
 }  // namespace crossrank::cli

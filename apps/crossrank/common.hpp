@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "crossrank/reranker.hpp"
 #include "crossrank/runner.hpp"
@@ -23,6 +25,10 @@ struct CommonOptions {
   bool group_all = false;  // rerank --group-all: group a qid's rows wherever they are
 };
 
+// CLI11 validators that say what they want in words.
+extern const CLI::Validator kAtLeastOne;   // a whole number >= 1
+extern const CLI::Validator kWholeNumber;  // a whole number >= 0 (refuses -1, which a size_t would wrap)
+
 void add_model_options(CLI::App& cmd, CommonOptions& o);
 void add_io_options(CLI::App& cmd, CommonOptions& o);
 void add_batching_options(CLI::App& cmd, CommonOptions& o);  // --batch-tokens, ..., --window
@@ -31,9 +37,21 @@ Reranker load_reranker(const CommonOptions& o);
 // "--shard I/N" into run.shard_index and run.shard_count; ConfigError when malformed.
 void parse_shard(const std::string& text, RunOptions& run);
 
-using RunFn = RunSummary (*)(Reranker&, LineSource&, LineWriter&, const RunOptions&);
-// Loads the model, runs one subcommand over the input, and logs a summary on stderr.
-void run_model_command(const char* command, const CommonOptions& o, RunFn run);
+// Refuses (ConfigError) an output that is the same file as an input, before anything is
+// opened for writing: -o and --rejects against -i, and any more files a subcommand names.
+void check_files(const CommonOptions& o, std::vector<NamedFile> inputs = {}, std::vector<NamedFile> outputs = {});
+
+using RunFn = std::function<RunSummary(Reranker&, LineSource&, const RunOptions&)>;
+// Loads the model, runs one subcommand over the input (--flat rows grouped into queries), and
+// logs a summary on stderr.
+void run_model_command(const char* command, const CommonOptions& o, const RunFn& run);
+// The same for the subcommands that write lines to -o.
+using WriteFn = RunSummary (*)(Reranker&, LineSource&, LineWriter&, const RunOptions&);
+void run_writing_command(const char* command, const CommonOptions& o, WriteFn run);
+
+// After CLI11's "arguments were not expected": a hint on stderr when one of them is a file
+// (meant for -i) or a bundle directory (meant for -m).
+void hint_for_extras(const CLI::App& app);
 
 void add_bench_command(CLI::App& app);
 void add_eval_command(CLI::App& app);

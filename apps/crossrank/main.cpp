@@ -53,23 +53,32 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string log_level = "info";
   bool quiet = false;
-  app.add_option("--log-level", log_level, "trace | debug | info | warn | error | off")
-      ->capture_default_str();
-  app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
-  // Global options may be given before or after the subcommand.
-  app.fallthrough();
-  app.parse_complete_callback([&] {
-    log::set_level(quiet ? log::Level::error : log::parse_level(log_level));
-  });
   cli::add_rerank_command(app);
   cli::add_score_command(app);
   cli::add_tokenize_command(app);
   cli::add_info_command(app);
   cli::add_bench_command(app);
   cli::add_eval_command(app);
+  // The global options, before or after the subcommand, and in every subcommand's --help.
+  auto add_global_options = [&](CLI::App& on) {
+    on.add_option("--log-level", log_level, "trace | debug | info | warn | error | off")
+        ->capture_default_str()
+        ->group("Global options");
+    on.add_flag("-q,--quiet", quiet, "Only errors, and the count of skipped bad lines, on stderr")
+        ->group("Global options");
+  };
+  add_global_options(app);
+  for (CLI::App* cmd : app.get_subcommands({})) add_global_options(*cmd);
+  app.parse_complete_callback([&] {
+    log::set_level(quiet ? log::Level::error : log::parse_level(log_level));
+  });
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    app.exit(e);
+    cli::hint_for_extras(app);
+    return 2;
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
-#include <unordered_map>
-#include <vector>
 
 #include "crossrank/error.hpp"
 #include "crossrank/metrics.hpp"
@@ -12,31 +10,6 @@
 namespace crossrank {
 
 namespace {
-
-using Qrels = std::unordered_map<std::string, std::unordered_map<std::string, double>>;
-
-Json parse_object(const std::string& line) {
-  Json j = parse_json_line(line);
-  if (!j.is_object()) throw InputError("expected a JSON object");
-  return j;
-}
-
-// Reads the next non-blank line of in as a JSON object and makes it into out with read;
-// false at the end. Errors name the line.
-template <typename T, typename Read>
-bool next_record(LineReader& in, T& out, Read read) {
-  std::string line;
-  while (next_line(in, line)) {
-    if (is_blank(line)) continue;
-    try {
-      out = read(parse_object(line));
-    } catch (const Error& e) {
-      rethrow_with_context(e, "line " + std::to_string(in.line_number()) + ": ");
-    }
-    return true;
-  }
-  return false;
-}
 
 // A relevance label or gold score: a finite number (or a boolean).
 double number_field(const Json& value, const std::string& what) {
@@ -46,6 +19,46 @@ double number_field(const Json& value, const std::string& what) {
   if (!std::isfinite(v)) throw InputError(what + " must be finite");
   return v;
 }
+
+// A judgment below 0 ("-1": judged junk in TREC) is not relevant, as in trec_eval.
+double relevance(double label) { return std::max(0.0, label); }
+
+Json metrics_json(const RankingMetrics& m, size_t k, double count) {
+  const std::string at = "@" + std::to_string(k);
+  Json j = Json::object();
+  j["mrr" + at] = m.mrr / count;
+  j["ndcg" + at] = m.ndcg / count;
+  j["map"] = m.map / count;
+  j["recall" + at] = m.recall / count;
+  j["p" + at] = m.precision / count;
+  return j;
+}
+
+void accumulate(RankingMetrics& sum, const RankingMetrics& m) {
+  sum.mrr += m.mrr;
+  sum.ndcg += m.ndcg;
+  sum.map += m.map;
+  sum.recall += m.recall;
+  sum.precision += m.precision;
+}
+
+// Reads every non-blank line of in as a JSON object into put; errors name the line.
+template <typename Put>
+void for_each_record(LineReader& in, Put put) {
+  std::string line;
+  while (next_line(in, line)) {
+    if (is_blank(line)) continue;
+    try {
+      Json j = parse_json_line(line);
+      if (!j.is_object()) throw InputError("expected a JSON object");
+      put(j);
+    } catch (const Error& e) {
+      rethrow_with_context(e, "line " + std::to_string(in.line_number()) + ": ");
+    }
+  }
+}
+
+}  // namespace
 
 Qrels read_qrels(const std::string& path) {
   Qrels qrels;
@@ -63,62 +76,78 @@ Qrels read_qrels(const std::string& path) {
     try {
       size_t used = 0;
       value = std::stod(rel, &used);
-      if (used != rel.size()) throw std::invalid_argument(rel);
+      if (used != rel.size() || !std::isfinite(value)) throw std::invalid_argument(rel);
     } catch (const std::exception&) {
       throw InputError("--qrels " + path + " line " + std::to_string(in.line_number()) +
                        ": relevance \"" + rel + "\" is not a number");
     }
-    qrels[qid][docid] = value;
+    qrels[qid][docid] = relevance(value);
   }
   return qrels;
 }
 
-struct Means {
-  RankingMetrics sum;
-  void add(const RankingMetrics& m) {
-    sum.mrr += m.mrr;
-    sum.ndcg += m.ndcg;
-    sum.map += m.map;
-    sum.recall += m.recall;
-    sum.precision += m.precision;
-  }
+struct RankingEvaluator::Totals {
+  RankingMetrics reranked, first_stage;
+  size_t queries = 0, docs = 0, without_positive = 0;
 };
 
-Json metrics_json(const RankingMetrics& m, size_t k, double count) {
-  const std::string at = "@" + std::to_string(k);
-  Json j = Json::object();
-  j["mrr" + at] = m.mrr / count;
-  j["ndcg" + at] = m.ndcg / count;
-  j["map"] = m.map / count;
-  j["recall" + at] = m.recall / count;
-  j["p" + at] = m.precision / count;
-  return j;
+RankingEvaluator::RankingEvaluator(const EvalOptions& options)
+    : options_(options), totals_(std::make_unique<Totals>()) {
+  if (options.k == 0) throw ConfigError("-k must be at least 1");
+  if (!options.qrels_path.empty()) qrels_ = read_qrels(options.qrels_path);
+  if (!options.per_query_path.empty()) per_query_ = std::make_unique<LineWriter>(options.per_query_path);
 }
 
-// One `rerank` output line: scores, labels and input positions, in input order.
-struct RankedQuery {
-  Json qid;
-  std::vector<double> scores;
-  std::vector<double> labels;
-};
+RankingEvaluator::~RankingEvaluator() = default;
 
-RankedQuery read_ranked_query(const Json& j, const Qrels* qrels) {
-  RankedQuery q;
-  if (auto it = j.find("qid"); it != j.end()) q.qid = *it;
-  if (qrels && q.qid.is_null()) throw InputError("missing field \"qid\" (--qrels labels by qid)");
+void RankingEvaluator::put(const RerankRequest& request, const std::vector<float>& scores) {
+  const Json* qid = qid_of(request.record);
+  if (qrels_ && !qid) throw InputError("missing field \"qid\" (--qrels labels by qid)");
+  const std::unordered_map<std::string, double>* judged = nullptr;
+  if (qrels_) {
+    auto it = qrels_->find(id_text(*qid));
+    if (it != qrels_->end()) judged = &it->second;
+  }
+  std::vector<double> labels(request.docs.size(), 0.0);
+  bool any_label = qrels_.has_value();  // unjudged documents are not relevant, as in trec_eval
+  for (size_t i = 0; i < request.docs.size(); ++i) {
+    const Document& doc = request.docs[i];
+    if (judged) {
+      auto rel = judged->find(id_text(doc.id));
+      if (rel != judged->end()) labels[i] = rel->second;
+    } else if (!qrels_ && !doc.label.is_null()) {
+      labels[i] = relevance(number_field(
+          doc.label, "\"" + std::string(request.list_key) + "\"[" + std::to_string(i) + "] \"label\""));
+      any_label = true;
+    }
+  }
+  // The values rerank would write, so that -m and --scores give the same metrics.
+  std::vector<double> written(scores.size());
+  std::transform(scores.begin(), scores.end(), written.begin(), [](float s) { return score_json(s).get<double>(); });
+  add(qid ? *qid : Json(), written, labels, any_label);
+}
+
+void RankingEvaluator::put_output(const Json& j) {
+  Json qid;
+  if (auto it = j.find("qid"); it != j.end()) qid = *it;
+  if (qrels_ && qid.is_null()) throw InputError("missing field \"qid\" (--qrels labels by qid)");
   auto results = j.find("results");
   if (results == j.end() || !results->is_array()) {
     throw InputError("missing \"results\" array (expected `crossrank rerank` output)");
   }
   const size_t n = results->size();
-  q.scores.assign(n, 0.0);
-  q.labels.assign(n, 0.0);
+  if (auto total = j.find("num_docs"); total != j.end() && total->is_number_unsigned() && total->get<size_t>() != n) {
+    throw InputError("the results hold " + std::to_string(n) + " of the query's " + total->dump() +
+                     " documents (cut by rerank -k or --min-score), so the metrics would be wrong: "
+                     "evaluate rerank output made without -k and --min-score, or run eval -m");
+  }
+  std::vector<double> scores(n, 0.0), labels(n, 0.0);
   std::vector<bool> seen(n, false);
-  bool any_label = false;
+  bool any_label = qrels_.has_value();
   const std::unordered_map<std::string, double>* judged = nullptr;
-  if (qrels) {
-    auto it = qrels->find(id_text(q.qid));
-    if (it != qrels->end()) judged = &it->second;
+  if (qrels_) {
+    auto it = qrels_->find(id_text(qid));
+    if (it != qrels_->end()) judged = &it->second;
   }
   for (size_t r = 0; r < n; ++r) {
     const Json& item = (*results)[r];
@@ -133,101 +162,115 @@ RankedQuery read_ranked_query(const Json& j, const Qrels* qrels) {
                        " is out of range or repeated (evaluate output made without -k)");
     }
     seen[index] = true;
-    q.scores[index] = item["score"].get<double>();
-    if (qrels) {
-      any_label = true;  // unjudged documents are not relevant, as in trec_eval
-      if (judged && item.contains("id")) {
-        auto rel = judged->find(id_text(item["id"]));
-        if (rel != judged->end()) q.labels[index] = rel->second;
-      }
-    } else if (item.contains("label")) {
-      q.labels[index] = number_field(item["label"], where + " \"label\"");
+    scores[index] = item["score"].get<double>();
+    if (judged && item.contains("id")) {
+      auto rel = judged->find(id_text(item["id"]));
+      if (rel != judged->end()) labels[index] = rel->second;
+    } else if (!qrels_ && item.contains("label")) {
+      labels[index] = relevance(number_field(item["label"], where + " \"label\""));
       any_label = true;
     }
-    if (q.labels[index] < 0) throw InputError(where + ": a relevance label must be >= 0");
   }
-  if (!any_label && n > 0) {
+  add(qid, scores, labels, any_label);
+}
+
+void RankingEvaluator::add(const Json& qid, const std::vector<double>& scores, std::vector<double>& labels,
+                           bool any_label) {
+  if (!any_label && !scores.empty()) {
     throw InputError("no document has a label: give the input documents a \"label\" (or "
                      "\"relevance\") or pass --qrels");
   }
-  return q;
+  std::vector<double> input_order(scores.size());
+  for (size_t i = 0; i < input_order.size(); ++i) input_order[i] = -static_cast<double>(i);
+  const RankingMetrics m = ranking_metrics(scores, labels, options_.k);
+  const RankingMetrics f = ranking_metrics(input_order, labels, options_.k);
+  Totals& t = *totals_;
+  accumulate(t.reranked, m);
+  accumulate(t.first_stage, f);
+  ++t.queries;
+  t.docs += scores.size();
+  const size_t relevant =
+      static_cast<size_t>(std::count_if(labels.begin(), labels.end(), [](double l) { return l > 0; }));
+  t.without_positive += relevant == 0;
+  if (per_query_) {
+    Json row = Json::object();
+    row["qid"] = qid;
+    row["docs"] = scores.size();
+    row["relevant"] = relevant;
+    row.update(metrics_json(m, options_.k, 1.0));
+    row["input_order"] = metrics_json(f, options_.k, 1.0);
+    per_query_->write_line(row.dump());
+  }
 }
 
-}  // namespace
-
-Json evaluate_rerank_output(LineReader& in, const EvalOptions& options) {
-  if (options.k == 0) throw ConfigError("-k must be at least 1");
-  Qrels qrels;
-  if (!options.qrels_path.empty()) qrels = read_qrels(options.qrels_path);
-  const Qrels* judged = options.qrels_path.empty() ? nullptr : &qrels;
-  std::optional<LineWriter> per_query;
-  if (!options.per_query_path.empty()) per_query.emplace(options.per_query_path);
-
-  Means reranked, first_stage;
-  size_t queries = 0, docs = 0, without_positive = 0;
-  RankedQuery q;
-  while (next_record(in, q, [&](const Json& j) { return read_ranked_query(j, judged); })) {
-    std::vector<double> input_order(q.scores.size());
-    for (size_t i = 0; i < input_order.size(); ++i) input_order[i] = -static_cast<double>(i);
-    const RankingMetrics m = ranking_metrics(q.scores, q.labels, options.k);
-    const RankingMetrics f = ranking_metrics(input_order, q.labels, options.k);
-    reranked.add(m);
-    first_stage.add(f);
-    ++queries;
-    docs += q.scores.size();
-    const size_t relevant = static_cast<size_t>(
-        std::count_if(q.labels.begin(), q.labels.end(), [](double l) { return l > 0; }));
-    without_positive += relevant == 0;
-    if (per_query) {
-      Json row = Json::object();
-      row["qid"] = q.qid;
-      row["docs"] = q.scores.size();
-      row["relevant"] = relevant;
-      row.update(metrics_json(m, options.k, 1.0));
-      row["input_order"] = metrics_json(f, options.k, 1.0);
-      per_query->write_line(row.dump());
-    }
-  }
-  if (per_query) per_query->flush();
-  const double count = std::max<size_t>(1, queries);
+Json RankingEvaluator::result() {
+  if (per_query_) per_query_->flush();
+  const Totals& t = *totals_;
+  const double count = std::max<size_t>(1, t.queries);
   Json result = Json::object();
   result["task"] = "rerank";
-  result["k"] = options.k;
-  result.update(metrics_json(reranked.sum, options.k, count));
-  result["input_order"] = metrics_json(first_stage.sum, options.k, count);
-  result["queries"] = queries;
-  result["docs"] = docs;
-  result["queries_without_positive"] = without_positive;
+  result["k"] = options_.k;
+  result.update(metrics_json(t.reranked, options_.k, count));
+  result["input_order"] = metrics_json(t.first_stage, options_.k, count);
+  result["queries"] = t.queries;
+  result["docs"] = t.docs;
+  result["queries_without_positive"] = t.without_positive;
   return result;
+}
+
+void CorrelationEvaluator::put(const PairRequest& request, const float* scores, size_t labels) {
+  // The values score would write, so that -m and --scores give the same metrics.
+  if (labels == 1) return add(request.record, score_json(scores[0]).get<double>(), nullptr);
+  Json list = Json::array();
+  for (size_t i = 0; i < labels; ++i) list.push_back(score_json(scores[i]));
+  add(request.record, std::nullopt, &list);
+}
+
+void CorrelationEvaluator::put_output(const Json& j) {
+  if (j.contains("score")) return add(j, number_field(j["score"], "\"score\""), nullptr);
+  if (!j.contains("scores") || !j["scores"].is_array()) {
+    throw InputError("missing field \"score\" (expected `crossrank score` output)");
+  }
+  add(j, std::nullopt, &j["scores"]);
+}
+
+void CorrelationEvaluator::add(const Json& j, std::optional<double> score, const Json* scores) {
+  const char* gold_key = !j.is_object()           ? nullptr
+                         : j.contains("label") ? "label"
+                         : j.contains("gold")  ? "gold"
+                                               : nullptr;
+  if (!gold_key) throw InputError("missing field \"label\" (or \"gold\") with the gold score");
+  const double gold = number_field(j[gold_key], std::string("\"") + gold_key + "\"");
+  if (!score) {
+    if (!options_.label) throw ConfigError("the scores are lists (a multi-label model): choose one with --label");
+    if (*options_.label >= scores->size()) {
+      throw InputError("--label " + std::to_string(*options_.label) + " is past the \"scores\" list");
+    }
+    score = number_field((*scores)[*options_.label], "\"scores\" entry");
+  }
+  scores_.push_back(*score);
+  gold_.push_back(gold);
+}
+
+Json CorrelationEvaluator::result() const {
+  Json result = Json::object();
+  result["task"] = "sts";
+  result["pearson"] = pearson(scores_, gold_);
+  result["spearman"] = spearman(scores_, gold_);
+  result["pairs"] = scores_.size();
+  return result;
+}
+
+Json evaluate_rerank_output(LineReader& in, const EvalOptions& options) {
+  RankingEvaluator evaluator(options);
+  for_each_record(in, [&](const Json& j) { evaluator.put_output(j); });
+  return evaluator.result();
 }
 
 Json evaluate_score_output(LineReader& in, const EvalOptions& options) {
-  // One pair's activated score and gold value.
-  auto read = [&](const Json& j) {
-    const char* gold_key = j.contains("label") ? "label" : j.contains("gold") ? "gold" : nullptr;
-    if (!gold_key) throw InputError("missing field \"label\" (or \"gold\") with the gold score");
-    const double gold = number_field(j[gold_key], std::string("\"") + gold_key + "\"");
-    if (j.contains("score")) return std::make_pair(number_field(j["score"], "\"score\""), gold);
-    if (!j.contains("scores") || !j["scores"].is_array()) {
-      throw InputError("missing field \"score\" (expected `crossrank score` output)");
-    }
-    if (!options.label) throw ConfigError("the scores are lists (a multi-label model): choose one with --label");
-    if (*options.label >= j["scores"].size()) {
-      throw InputError("--label " + std::to_string(*options.label) + " is past the \"scores\" list");
-    }
-    return std::make_pair(number_field(j["scores"][*options.label], "\"scores\" entry"), gold);
-  };
-  std::vector<double> scores, gold;
-  for (std::pair<double, double> pair; next_record(in, pair, read);) {
-    scores.push_back(pair.first);
-    gold.push_back(pair.second);
-  }
-  Json result = Json::object();
-  result["task"] = "sts";
-  result["pearson"] = pearson(scores, gold);
-  result["spearman"] = spearman(scores, gold);
-  result["pairs"] = scores.size();
-  return result;
+  CorrelationEvaluator evaluator(options);
+  for_each_record(in, [&](const Json& j) { evaluator.put_output(j); });
+  return evaluator.result();
 }
 
 }  // namespace crossrank

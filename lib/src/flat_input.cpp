@@ -11,7 +11,9 @@ namespace crossrank {
 
 namespace {
 
-constexpr const char* kDocKeys[] = {"docid", "doc_id", "id", "pid", "text", "contents", "label", "relevance"};
+constexpr const char* kListKeys[] = {"docs", "documents", "candidates", "passages", "texts"};
+constexpr const char* kTextKeys[] = {"text", "contents", "passage"};
+constexpr const char* kDocKeys[] = {"docid", "doc_id", "id", "pid", "text", "contents", "passage", "label", "relevance"};
 
 // The qid and the row as parsed; throws InputError naming the field.
 std::pair<std::string, Json> parse_row(const std::string& raw) {
@@ -21,24 +23,27 @@ std::pair<std::string, Json> parse_row(const std::string& raw) {
   if (!qid) throw InputError("a flat row needs a \"qid\" (string or integer)");
   auto query = row.find("query");
   if (query == row.end() || !query->is_string()) throw InputError("a flat row needs a \"query\" string");
-  const bool text = row.contains("text") && row["text"].is_string();
-  const bool contents = row.contains("contents") && row["contents"].is_string();
-  if (text == contents) throw InputError("a flat row needs one \"text\" (or \"contents\") string");
-  return {id_text(*qid), std::move(row)};
-}
-
-// The document part of a row, in the shape parse_rerank_request reads.
-Json doc_of(const Json& row) {
-  Json doc = Json::object();
-  for (const char* key : kDocKeys) {
-    if (row.contains(key)) doc[key] = row.at(key);
+  const size_t texts = static_cast<size_t>(std::count_if(std::begin(kTextKeys), std::end(kTextKeys), [&](const char* k) {
+    return row.contains(k) && row[k].is_string();
+  }));
+  if (texts != 1) {
+    const bool rerank_line = std::any_of(std::begin(kListKeys), std::end(kListKeys), [&](const char* k) { return row.contains(k); });
+    throw InputError(std::string("a flat row needs one \"text\" (or \"contents\", \"passage\") string") +
+                     (rerank_line ? ": this is a rerank line (a query with its document list): leave out --flat" : ""));
   }
-  return doc;
+  return {id_text(*qid), std::move(row)};
 }
 
 }  // namespace
 
-FlatGroups::FlatGroups(LineSource& rows, bool group_all) : in_(rows), group_all_(group_all) {}
+FlatGroups::FlatGroups(LineSource& rows, bool group_all, std::vector<std::string> doc_keys)
+    : in_(rows), group_all_(group_all), doc_keys_(std::move(doc_keys)) {}
+
+bool FlatGroups::is_doc_key(const std::string& key) const {
+  return std::find_if(std::begin(kDocKeys), std::end(kDocKeys), [&](const char* k) { return key == k; }) !=
+             std::end(kDocKeys) ||
+         std::find(doc_keys_.begin(), doc_keys_.end(), key) != doc_keys_.end();
+}
 
 void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Group>& group, bool* other_qid) {
   std::pair<std::string, Json> parsed;
@@ -52,6 +57,15 @@ void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Grou
     *other_qid = true;
     return;
   }
+  if (!group && !group_all_) {
+    if (auto earlier = finished_.find(qid); earlier != finished_.end()) {
+      throw BadLine(line, raw, "qid " + qid + " comes back after other qids: its rows from line " +
+                                   std::to_string(earlier->second) +
+                                   " on were already ranked as one query. Rows of a qid must be "
+                                   "consecutive: sort the rows by qid first (a stable sort keeps each query's candidates in order), or "
+                                   "pass --group-all to group rows wherever they are (in memory)");
+    }
+  }
   ++rows_;
   if (!group) {
     group = Group();  // not emplace(): clang decides Group is not default-constructible inside FlatGroups
@@ -59,18 +73,19 @@ void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Grou
     group->qid = qid;
     group->record = Json::object();
     for (auto& [key, value] : row.items()) {
-      const std::string& name = key;  // C++17 lambdas cannot capture a structured binding
-      if (std::find_if(std::begin(kDocKeys), std::end(kDocKeys), [&](const char* k) { return name == k; }) ==
-          std::end(kDocKeys)) {
-        group->record[key] = value;
-      }
+      if (!is_doc_key(key)) group->record[key] = value;
     }
+    if (!group_all_) finished_.emplace(qid, line);
   } else if (row["query"] != group->record["query"]) {
     --rows_;
     throw BadLine(line, raw, "\"query\" differs from the first row of qid " + qid + " (line " +
                                  std::to_string(group->first_line) + ")");
   }
-  group->docs.push_back(doc_of(row));
+  Json doc = Json::object();
+  for (auto& [key, value] : row.items()) {
+    if (is_doc_key(key)) doc[key] = std::move(value);
+  }
+  group->docs.push_back(std::move(doc));
 }
 
 std::optional<FlatGroups::Group> FlatGroups::read_group() {

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include "crossrank/error.hpp"
 #include "crossrank/interrupt.hpp"
@@ -22,7 +24,61 @@ constexpr size_t kFileWriteBytes = 1 << 20;
 
 std::string errno_text() { return std::strerror(errno); }
 
+struct Compression {
+  std::string_view magic;
+  const char* name;
+  const char* cat;  // the command that decompresses it to stdout
+};
+
+// The compression of data starting with these bytes; nullptr for anything else.
+const Compression* compression_of(const char* data, size_t size) {
+  static const Compression kFormats[] = {{"\x1F\x8B", "gzip", "zcat"},
+                                         {"BZh", "bzip2", "bzcat"},
+                                         {"\xFD" "7zXZ", "xz", "xzcat"},
+                                         {"\x28\xB5\x2F\xFD", "zstd", "zstdcat"}};
+  for (const auto& f : kFormats) {
+    if (size >= f.magic.size() && std::string_view(data, f.magic.size()) == f.magic) return &f;
+  }
+  return nullptr;
+}
+
+// The regular file behind a path ("-": fd), or nothing.
+std::optional<struct stat> regular_file(const std::string& path, int fd) {
+  struct stat st {};
+  if ((path == "-" ? ::fstat(fd, &st) : ::stat(path.c_str(), &st)) != 0 || !S_ISREG(st.st_mode)) {
+    return std::nullopt;
+  }
+  return st;
+}
+
+std::string describe(const NamedFile& f, const char* stream) {
+  return f.path == "-" ? std::string(stream) : f.option + " " + f.path;
+}
+
 }  // namespace
+
+void check_distinct_files(const std::vector<NamedFile>& inputs, const std::vector<NamedFile>& outputs) {
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    const auto out = regular_file(outputs[o].path, STDOUT_FILENO);
+    if (!out) continue;
+    auto same = [&](const NamedFile& other, int fd) {
+      const auto st = regular_file(other.path, fd);
+      return st && st->st_dev == out->st_dev && st->st_ino == out->st_ino;
+    };
+    for (const auto& in : inputs) {
+      if (!same(in, STDIN_FILENO)) continue;
+      throw ConfigError(describe(outputs[o], "the standard output") + " is the same file as " +
+                        describe(in, "the standard input") +
+                        ": writing it would destroy the input as it is read. Write to another file "
+                        "(and rename it afterwards)");
+    }
+    for (size_t p = 0; p < o; ++p) {
+      if (!same(outputs[p], STDOUT_FILENO)) continue;
+      throw ConfigError(describe(outputs[o], "the standard output") + " is the same file as " +
+                        describe(outputs[p], "the standard output") + ": give each its own file");
+    }
+  }
+}
 
 bool next_line(LineSource& in, std::string& line) {
   try {
@@ -66,6 +122,13 @@ bool LineReader::fill() {
     if (n == 0) {
       at_end_ = true;
       return false;
+    }
+    if (bytes_read_ == 0) {
+      if (const Compression* c = compression_of(buffer_.data(), static_cast<size_t>(n))) {
+        const std::string file = fd_ == STDIN_FILENO ? "FILE" : name_;
+        throw InputError(name_ + " is " + c->name + "-compressed: decompress it into crossrank, e.g. " +
+                         c->cat + " " + file + " | crossrank ... -i -");
+      }
     }
     begin_ = 0;
     end_ = static_cast<size_t>(n);

@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "crossrank/error.hpp"
 
 namespace crossrank::log {
@@ -49,5 +51,12 @@ bool enabled(Level level) { return level != Level::off && logger().should_log(to
 void debug(const std::string& message) { logger().debug(message); }
 void info(const std::string& message) { logger().info(message); }
 void warn(const std::string& message) { logger().warn(message); }
+
+void warn_always(const std::string& message) {
+  if (!enabled(Level::error)) return;  // --log-level off
+  logger().flush();
+  std::fprintf(stderr, "crossrank: warning: %s\n", message.c_str());
+  std::fflush(stderr);
+}
 
 }  // namespace crossrank::log

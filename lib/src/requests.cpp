@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <numeric>
 #include <unordered_set>
 
@@ -15,7 +16,7 @@ namespace {
 
 constexpr const char* kDocListKeys[] = {"docs", "documents", "candidates", "passages", "texts"};
 constexpr const char* kDocIdKeys[] = {"id", "docid", "doc_id", "pid"};
-constexpr const char* kDocTextKeys[] = {"text", "contents"};
+constexpr const char* kDocTextKeys[] = {"text", "contents", "passage"};
 constexpr const char* kDocLabelKeys[] = {"label", "relevance"};
 
 std::string quote(std::string_view key) { return "\"" + std::string(key) + "\""; }
@@ -56,20 +57,53 @@ const std::string& checked_text(const std::string& text, const InputLimits& limi
   return text;
 }
 
+// Python's str.strip(): what BEIR applies to title + " " + text. Its whitespace is Unicode's
+// White_Space plus the ASCII separators U+001C..U+001F.
+std::string python_strip(const std::string& text) {
+  auto space_at = [&](size_t i, bool backward) -> size_t {  // bytes of a space ending/starting at i
+    static const char* const kSpaces[] = {"\xC2\x85", "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80\xA8",
+                                          "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80"};
+    const unsigned char c = static_cast<unsigned char>(backward ? text[i - 1] : text[i]);
+    if (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) return 1;
+    auto matches = [&](std::string_view s) {
+      const size_t at = backward ? i - std::min(i, s.size()) : i;
+      return (backward ? i >= s.size() : text.size() - i >= s.size()) && text.compare(at, s.size(), s) == 0;
+    };
+    for (const char* s : kSpaces) {
+      if (matches(s)) return std::strlen(s);
+    }
+    for (unsigned char last = 0x80; last <= 0x8A; ++last) {  // U+2000..U+200A
+      const char space[] = {'\xE2', '\x80', static_cast<char>(last), 0};
+      if (matches(space)) return 3;
+    }
+    return 0;
+  };
+  size_t begin = 0, end = text.size();
+  for (size_t n; begin < end && (n = space_at(begin, false)) > 0;) begin += n;
+  for (size_t n; end > begin && (n = space_at(end, true)) > 0;) end -= n;
+  return text.substr(begin, end - begin);
+}
+
 Document parse_document(const Json& value, size_t position, const std::string& list_key,
-                        const InputLimits& limits) {
+                        const InputLimits& limits, const DocumentOptions& options) {
   const std::string where = quote(list_key) + "[" + std::to_string(position) + "]: ";
   if (value.is_string()) {
-    return {Json(position), checked_text(value.get_ref<const std::string&>(), limits, [&] { return where + "the text"; }), Json()};
+    return {Json(position), checked_text(value.get_ref<const std::string&>(), limits, [&] { return where + "the text"; }),
+            Json(), Json()};
   }
   if (!value.is_object()) {
     throw InputError(where + "must be a string or an object, not " + value.type_name());
   }
   Document doc;
   const char* text_key = find_one_of(value, std::begin(kDocTextKeys), std::end(kDocTextKeys), where);
-  if (!text_key) throw InputError(where + "missing field \"text\"");
+  if (!text_key) throw InputError(where + "missing field \"text\" (or \"contents\", \"passage\")");
   doc.text = checked_text(require_string(value, text_key, where), limits,
                           [&] { return where + "field " + quote(text_key); });
+  if (options.with_title && value.contains("title")) {
+    const std::string& title = checked_text(require_string(value, "title", where), limits,
+                                            [&] { return where + "field \"title\""; });
+    doc.text = python_strip(title + " " + doc.text);
+  }
   if (const char* label_key = find_one_of(value, std::begin(kDocLabelKeys), std::end(kDocLabelKeys), where)) {
     doc.label = value.at(label_key);
   }
@@ -83,7 +117,30 @@ Document parse_document(const Json& value, size_t position, const std::string& l
                        doc.id.type_name());
     }
   }
+  if (options.all_fields) {
+    doc.fields = value;
+    doc.fields.erase(text_key);
+  } else {
+    for (const std::string& key : options.fields) {
+      if (auto it = value.find(key); it != value.end()) {
+        if (doc.fields.is_null()) doc.fields = Json::object();
+        doc.fields[key] = *it;
+      }
+    }
+  }
   return doc;
+}
+
+// What an object that is not a rerank line looks like, as a hint; empty when nothing fits.
+std::string rerank_hint(const Json& j) {
+  if (j.contains("qid") && (j.contains("text") || j.contains("contents") || j.contains("passage") ||
+                            j.contains("docid") || j.contains("doc_id") || j.contains("pid"))) {
+    return ": this looks like a flat row, one (query, candidate) per line: use rerank --flat";
+  }
+  for (const char* key : {"text", "document", "text_b", "sentence2"}) {
+    if (j.contains(key)) return ": this looks like one (query, document) pair: use crossrank score, or rerank --flat for rows with a \"qid\"";
+  }
+  return "";
 }
 
 }  // namespace
@@ -142,15 +199,18 @@ const Json* qid_of(const Json& record) {
   return it != record.end() && (it->is_string() || it->is_number_integer()) ? &*it : nullptr;
 }
 
-RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits) {
+RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits,
+                                   const DocumentOptions& documents) {
   Json j = parse_json_line(line);
   if (!j.is_object()) throw InputError("expected a JSON object, not " + std::string(j.type_name()));
   RerankRequest r;
-  r.query = checked_text(require_string(j, "query", ""), limits, [] { return std::string("field \"query\""); });
   const char* list_key = find_one_of(j, std::begin(kDocListKeys), std::end(kDocListKeys), "");
   if (!list_key) {
-    throw InputError("missing field \"docs\" (or \"documents\", \"candidates\", \"passages\", \"texts\")");
+    throw InputError("missing field \"docs\" (or \"documents\", \"candidates\", \"passages\", \"texts\")" +
+                     rerank_hint(j));
   }
+  r.list_key = list_key;
+  r.query = checked_text(require_string(j, "query", ""), limits, [] { return std::string("field \"query\""); });
   const Json& list = j.at(list_key);
   if (!list.is_array()) {
     throw InputError("field " + quote(list_key) + " must be an array, not " + list.type_name());
@@ -160,7 +220,9 @@ RerankRequest parse_rerank_request(std::string_view line, const InputLimits& lim
                      " documents, over the limit of " + std::to_string(limits.max_docs) + " (--max-docs)");
   }
   r.docs.reserve(list.size());
-  for (size_t i = 0; i < list.size(); ++i) r.docs.push_back(parse_document(list[i], i, list_key, limits));
+  for (size_t i = 0; i < list.size(); ++i) {
+    r.docs.push_back(parse_document(list[i], i, list_key, limits, documents));
+  }
   j.erase(list_key);
   r.record = std::move(j);
   return r;
@@ -192,8 +254,11 @@ PairRequest parse_pair_request(std::string_view line, const InputLimits& limits)
     form = &f;
   }
   if (!form) {
-    throw InputError("missing pair fields: expected \"text_a\"/\"text_b\", \"query\"/\"text\", "
-                     "\"query\"/\"document\" or \"sentence1\"/\"sentence2\"");
+    const bool rerank_line = std::any_of(std::begin(kDocListKeys), std::end(kDocListKeys),
+                                         [&](const char* key) { return j.contains(key); });
+    throw InputError(std::string("missing pair fields: expected \"text_a\"/\"text_b\", \"query\"/\"text\", "
+                                 "\"query\"/\"document\" or \"sentence1\"/\"sentence2\"") +
+                     (rerank_line ? ": this looks like a rerank line (a query with a document list): use crossrank rerank" : ""));
   }
   p.first = checked_text(require_string(j, form->first, ""), limits, [&] { return "field " + quote(form->first); });
   p.second = checked_text(require_string(j, form->second, ""), limits, [&] { return "field " + quote(form->second); });
@@ -228,8 +293,14 @@ std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& 
     item["score"] = score_json(r.score);
     if (!doc.label.is_null()) item["label"] = doc.label;  // `eval` reads it back
     if (return_text) item["text"] = doc.text;
+    if (!doc.fields.is_null()) {
+      for (const auto& [key, value] : doc.fields.items()) {
+        if (!item.contains(key)) item[key] = value;
+      }
+    }
     results.push_back(std::move(item));
   }
+  if (ranked.size() < request.docs.size()) request.record["num_docs"] = request.docs.size();
   request.record["results"] = std::move(results);
   return request.record.dump();
 }

@@ -25,8 +25,33 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
                                                                      : "--activation"),
       batching_(options.batching.for_device(model_->device())) {}
 
+namespace {
+
+// A folder without model.pt is most often a Hugging Face download: say how to export it.
+void require_model_file(const BundleConfig& bundle) {
+  namespace fs = std::filesystem;
+  if (fs::exists(bundle.model_file)) return;
+  bool checkpoint = false;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(bundle.dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const std::string ext = entry.path().extension().string();
+    checkpoint |= ext == ".safetensors" || name == "pytorch_model.bin" || name == "model.safetensors.index.json" ||
+                  name == "pytorch_model.bin.index.json";
+  }
+  const std::string dir = bundle.dir.string();
+  throw ModelError(
+      "no model.pt in " + dir + " (the TorchScript model crossrank runs)" +
+      (checkpoint ? ": this is a Hugging Face checkpoint; export it into a bundle with "
+                    "/usr/bin/python3 scripts/export_hf.py " + dir + " OUT_DIR, then use -m OUT_DIR (docs/models.md)"
+                  : ": export a bundle with scripts/export_hf.py (docs/models.md)"));
+}
+
+}  // namespace
+
 Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOptions& options) {
   BundleConfig bundle = load_bundle_config(bundle_dir);
+  require_model_file(bundle);
   std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bundle_dir, bundle.model_type);
   // Ids past the embedding matrix fail inside the model, batch after batch: say it once, here.
   if (bundle.vocab_size > 0 && tokenizer->vocab_size() > bundle.vocab_size) {

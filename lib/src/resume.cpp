@@ -9,14 +9,14 @@
 
 namespace crossrank {
 
-std::unordered_set<std::string> prepare_resume(const std::string& path, const std::string& format) {
+std::unordered_set<std::string> prepare_resume(const std::string& path, OutputFormat format) {
   std::unordered_set<std::string> done;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (!std::filesystem::exists(path)) return done;
     throw IoError("--resume: cannot read " + path);
   }
-  const bool jsonl = format == "jsonl";
+  const bool jsonl = format == OutputFormat::jsonl;
   size_t offset = 0, keep = 0, last_start = 0, number = 0;
   std::string line, last_qid;
   while (std::getline(in, line)) {
@@ -43,7 +43,7 @@ std::unordered_set<std::string> prepare_resume(const std::string& path, const st
     }
     if (line[0] == '{') {
       throw InputError("--resume: " + path + " line " + std::to_string(number) +
-                       " is JSON, not --format " + format + ": give the format the file was written in");
+                       " is JSON, not --format " + to_string(format) + ": give the format the file was written in");
     }
     qid = line.substr(0, line.find_first_of(" \t"));
     if (qid != last_qid) {

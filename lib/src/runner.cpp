@@ -80,6 +80,7 @@ struct Item {
   Request request;
   size_t first_pair;
   size_t pair_count;
+  uint64_t input_end;  // the input's position after this line (progress)
 };
 
 template <typename Request>
@@ -90,11 +91,12 @@ struct Window {
 
 // Scores and writes windows on its own thread, one at a time and in input order, while the
 // caller reads and tokenizes the next window: the model does not wait for tokenization.
-// At most one window waits here besides the one being scored, which bounds memory.
+// At most one window waits here besides the one being scored, which bounds memory. emit
+// writes an item's records (to out, or to a sink when out is null) and returns their count.
 template <typename Request, typename Emit>
 class WindowWriter {
  public:
-  WindowWriter(Reranker* scorer, LineWriter& out, Emit& emit, RunSummary& summary,
+  WindowWriter(Reranker* scorer, LineWriter* out, Emit& emit, RunSummary& summary,
                const std::function<void(const RunSummary&)>& progress)
       : scorer_(scorer), out_(out), emit_(emit), summary_(summary), progress_(progress),
         thread_([this] { loop(); }) {}
@@ -150,6 +152,10 @@ class WindowWriter {
     }
   }
 
+  void flush() {
+    if (out_) out_->flush();
+  }
+
   void write(Window<Request>& w) {
     if (stop_requested()) throw stopped_at(w.items.front().line, summary_);
     Logits scores;
@@ -161,29 +167,27 @@ class WindowWriter {
       if (!scored.empty() && !std::all_of(scored.begin() + item.first_pair,
                                           scored.begin() + item.first_pair + item.pair_count,
                                           [](char done) { return done; })) {
-        out_.flush();
+        flush();
         throw stopped_at(item.line, summary_);
       }
       const float* s = scorer_ ? scores.values.data() + item.first_pair * scores.labels : nullptr;
-      std::string formatted;
       try {
-        formatted = emit_(item.request, w.pairs.data() + item.first_pair, s, item.pair_count);
+        // Nothing is written for another shard's query.
+        summary_.records += emit_(item.request, w.pairs.data() + item.first_pair, s, item.pair_count);
       } catch (const Error& e) {
-        out_.flush();
+        flush();
         rethrow_at_line(e, item.line);
       }
-      if (formatted.empty()) continue;  // nothing to write: another shard's query, or no results
-      out_.write_line(formatted);
-      ++summary_.records;
+      summary_.input_bytes = item.input_end;
     }
     for (const auto& p : w.pairs) summary_.truncated += p.truncated;
     summary_.pairs += w.pairs.size();
-    out_.flush();
+    flush();
     if (progress_) progress_(summary_);
   }
 
   Reranker* scorer_;
-  LineWriter& out_;
+  LineWriter* out_;  // null: emit hands records to a sink
   Emit& emit_;
   RunSummary& summary_;  // records, pairs, truncated: written by this thread only
   const std::function<void(const RunSummary&)>& progress_;
@@ -231,19 +235,35 @@ void parse_chunk(const std::vector<std::string>& lines, const std::vector<std::e
   for (auto& t : pool) t.join();
 }
 
+// Under --skip-invalid, what a user must see even with -q: how many lines were skipped
+// and where they went.
+void report_skipped(size_t skipped, size_t lines, const RunOptions& options) {
+  if (skipped == 0) return;
+  log::warn_always(std::to_string(skipped) + " of " + std::to_string(lines) +
+                   " input lines were bad and skipped (--skip-invalid); " +
+                   (options.rejects_path.empty() ? std::string("their errors are logged above as warnings (without -q); "
+                                                               "--rejects FILE keeps the lines")
+                                                 : "they are in " + options.rejects_path));
+}
+
 // Reads and tokenizes lines into windows; a WindowWriter scores and writes them.
 // parse(line, pairs) returns a request and appends its encoded pairs; emit(request, pairs,
-// scores, count) formats its output line (scores is null when nothing is scored).
+// scores, count) writes its records (scores is null when nothing is scored) and returns
+// their count. out: flushed after each window; null when emit writes to a sink.
 template <typename Request, typename Parse, typename Emit>
-RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const RunOptions& options,
+RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const RunOptions& options,
                        Parse parse, Emit emit) {
   if (!options.rejects_path.empty() && !options.skip_invalid) {
     throw ConfigError("--rejects needs --skip-invalid (without it the first bad line stops the run)");
+  }
+  if (options.max_skipped && !options.skip_invalid) {
+    throw ConfigError("--max-skipped needs --skip-invalid (without it the first bad line stops the run)");
   }
   RunSummary summary;
   Rejects rejects(options.rejects_path);
   const size_t window = std::max<size_t>(1, options.window_pairs);
   size_t skipped = 0;  // this thread's count; the writer's fields are read after drain()
+  size_t lines_seen = 0;
   bool input_ended = false;  // read to its end, not cut short by a stop
   Window<Request> current;
   {
@@ -259,12 +279,14 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
     const size_t chunk_lines = workers == 1 ? 1 : std::min<size_t>(256, window);
     std::vector<std::string> lines;
     std::vector<size_t> numbers;
+    std::vector<uint64_t> ends;  // in.position() after each line
     std::vector<std::exception_ptr> failed;  // BadLine from the source, in input order
     std::vector<Parsed<Request>> parsed;
     std::string line;
     while (true) {
       lines.clear();
       numbers.clear();
+      ends.clear();
       failed.clear();
       while (lines.size() < chunk_lines && !stop_requested()) {
         try {
@@ -275,25 +297,35 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
         } catch (const BadLine& e) {
           lines.push_back(e.raw().value_or(std::string()));
           numbers.push_back(e.line());
+          ends.push_back(in.position());
           failed.push_back(std::current_exception());
           continue;
         }
         if (is_blank(line)) continue;
         lines.push_back(std::move(line));
         numbers.push_back(in.line_number());
+        ends.push_back(in.position());
         failed.emplace_back();
       }
       if (lines.empty()) break;
       parse_chunk(lines, failed, parse, workers, parsed);
       for (size_t i = 0; i < lines.size(); ++i) {
+        ++lines_seen;
         if (parsed[i].error) {
           try {
             std::rethrow_exception(parsed[i].error);
           } catch (const InputError& e) {
-            if (!options.skip_invalid) {
+            const bool too_many = options.max_skipped && skipped >= *options.max_skipped;
+            if (!options.skip_invalid || too_many) {
               // Every line before this one is written first.
               hand_over();
               writer.drain();
+              if (too_many) {
+                report_skipped(skipped, lines_seen - 1, options);
+                rethrow_with_context(e, "line " + std::to_string(numbers[i]) + ": stopped here, " +
+                                            std::to_string(*options.max_skipped) +
+                                            " bad lines were skipped already (--max-skipped): ");
+              }
               rethrow_at_line(e, numbers[i]);
             }
             const auto* bad = dynamic_cast<const BadLine*>(&e);
@@ -304,15 +336,17 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter& out, const 
         }
         const size_t first = current.pairs.size();
         std::move(parsed[i].pairs.begin(), parsed[i].pairs.end(), std::back_inserter(current.pairs));
-        current.items.push_back({numbers[i], std::move(*parsed[i].request), first, parsed[i].pairs.size()});
+        current.items.push_back(
+            {numbers[i], std::move(*parsed[i].request), first, parsed[i].pairs.size(), ends[i]});
         if (current.pairs.size() >= window || current.items.size() >= window) hand_over();
       }
     }
     hand_over();
     writer.drain();
   }
-  out.flush();
+  if (out) out->flush();
   summary.skipped = skipped;
+  report_skipped(skipped, lines_seen, options);
   // A stop that came once every line was read and written has nothing left to stop.
   if (stop_requested() && !input_ended) throw stopped_at(in.line_number() + 1, summary);
   return summary;
@@ -329,19 +363,13 @@ void require_finite(const float* scores, size_t labels, What what) {
   }
 }
 
-// The library's own check of what the CLI validates too.
+// What the options of rerank say together; each alone was parsed into its type.
 void check_rerank_options(const RunOptions& options) {
-  auto one_of = [](const std::string& value, std::initializer_list<const char*> allowed, const char* option) {
-    std::string list;
-    for (const char* a : allowed) {
-      if (value == a) return;
-      list += (list.empty() ? "" : ", ") + std::string(a);
-    }
-    throw ConfigError(std::string(option) + " " + value + ": expected " + list);
-  };
-  one_of(options.format, {"jsonl", "trec", "tsv"}, "--format");
-  one_of(options.long_docs, {"truncate", "chunk"}, "--long-docs");
-  one_of(options.aggregate, {"max", "first", "mean"}, "--aggregate");
+  if (options.format == OutputFormat::trec) check_run_tag(options.run_tag);
+  if (options.long_docs != LongDocs::chunk && (options.aggregate || options.chunk_stride)) {
+    throw ConfigError(std::string(options.aggregate ? "--aggregate" : "--chunk-stride") +
+                      " applies to the windows of --long-docs chunk: add --long-docs chunk, or leave it out");
+  }
   if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
     throw ConfigError("--shard " + std::to_string(options.shard_index) + "/" +
                       std::to_string(options.shard_count) + ": expected I/N with 0 <= I < N");
@@ -354,8 +382,6 @@ struct Windowed {
   std::vector<size_t> windows;  // empty: one pair per document
   bool skipped = false;         // another shard's query, or one --resume found done
 };
-
-enum class Aggregate { max, first, mean };
 
 // A chunked document's score from its windows' scores (the label's, one per window).
 float aggregate(Aggregate how, const float* scores, size_t stride, size_t windows) {
@@ -382,23 +408,31 @@ auto pair_parser(const Reranker& reranker, const InputLimits& limits) {
   };
 }
 
-}  // namespace
-
-RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
+// The label rerank ranks by: --label, or the only one.
+size_t rank_label(const Reranker& reranker, const RunOptions& options) {
   const size_t labels = reranker.num_labels();
-  size_t label = 0;
   if (options.label) {
-    label = *options.label;
-    if (label >= labels) {
-      throw ConfigError("--label " + std::to_string(label) + ": the model has " +
+    if (*options.label >= labels) {
+      throw ConfigError("--label " + std::to_string(*options.label) + ": the model has " +
                         std::to_string(labels) + " label(s)");
     }
-  } else if (labels > 1) {
+    return *options.label;
+  }
+  if (labels > 1) {
     throw ConfigError("the model has " + std::to_string(labels) +
                       " labels; choose the one to rank by with --label");
   }
+  return 0;
+}
+
+// rerank's reading and scoring; finish(request, scores) takes each query's documents' scores
+// (input order) and returns the records it wrote.
+template <typename Finish>
+RunSummary rerank_windows(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options,
+                          Finish finish) {
+  const size_t labels = reranker.num_labels();
+  const size_t label = rank_label(reranker, options);
   check_rerank_options(options);
-  OverwriteWarning overwrite("results");
   const PairEncoder& encoder = reranker.encoder();
   // Queries another shard takes, or an earlier run wrote (--resume), are neither tokenized
   // nor written.
@@ -416,13 +450,12 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
     return options.done.count(id_text(*qid)) ? Skip::done : Skip::none;
   };
   std::atomic<size_t> other_shards{0}, already_done{0};
-  const bool chunk = options.long_docs == "chunk";
+  const bool chunk = options.long_docs == LongDocs::chunk;
+  const size_t stride = options.chunk_stride.value_or(32);
   std::atomic<size_t> chunked{0}, windows{0};
-  const Aggregate how = options.aggregate == "first"  ? Aggregate::first
-                        : options.aggregate == "mean" ? Aggregate::mean
-                                                      : Aggregate::max;
+  const Aggregate how = options.aggregate.value_or(Aggregate::max);
   auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
-    Windowed w{parse_rerank_request(line, options.limits), {}, false};
+    Windowed w{parse_rerank_request(line, options.limits, options.documents), {}, false};
     RerankRequest& r = w.request;
     if (const Skip skip = skip_of(r); skip != Skip::none) {
       ++(skip == Skip::done ? already_done : other_shards);
@@ -437,8 +470,7 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
         pairs.push_back(encoder.assemble(query, tokenizer.encode(doc.text)));
         continue;
       }
-      std::vector<EncodedPair> parts = encoder.assemble_windows(query, tokenizer.encode(doc.text),
-                                                                options.chunk_stride);
+      std::vector<EncodedPair> parts = encoder.assemble_windows(query, tokenizer.encode(doc.text), stride);
       if (parts.size() > 1) {
         ++chunked;
         windows += parts.size();
@@ -448,9 +480,8 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
     }
     return w;
   };
-  size_t below_min_score = 0;  // the writing thread's
-  auto emit = [&](Windowed& w, const EncodedPair*, const float* scores, size_t) {
-    if (w.skipped) return std::string();
+  auto emit = [&](Windowed& w, const EncodedPair*, const float* scores, size_t) -> size_t {
+    if (w.skipped) return 0;
     RerankRequest& r = w.request;
     std::vector<float> chosen(r.docs.size());
     size_t row = 0;
@@ -462,37 +493,81 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
       chosen[i] = aggregate(how, scores + row * labels + label, labels, parts);
       row += parts;
     }
-    std::vector<RankedDoc> ranked = rank(chosen, options.top_k);
-    if (options.min_score) {
-      const auto kept = std::find_if(ranked.begin(), ranked.end(),
-                                     [&](const RankedDoc& d) { return d.score < *options.min_score; });
-      below_min_score += static_cast<size_t>(ranked.end() - kept);
-      ranked.erase(kept, ranked.end());
-    }
-    if (options.format == "trec") return format_rerank_trec(r, ranked, options.run_tag);
-    if (options.format == "tsv") return format_rerank_tsv(r, ranked);
-    overwrite.check(r.record);
-    return format_rerank(r, ranked, options.return_text);
+    return finish(r, chosen);
   };
   RunSummary summary = run_windows<Windowed>(&reranker, in, out, options, parse, emit);
   summary.other_shards = other_shards;
   summary.already_done = already_done;
   summary.chunked = chunked;
   summary.windows = windows;
+  return summary;
+}
+
+// score's reading and scoring; put(pair, scores, labels) takes each pair's scores and returns
+// the records it wrote.
+template <typename Put>
+RunSummary score_windows(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options, Put put) {
+  const size_t labels = reranker.num_labels();
+  auto parse = pair_parser(reranker, options.limits);
+  auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
+    require_finite(scores, labels, [] { return std::string("pair"); });
+    return put(p, scores, labels);
+  };
+  return run_windows<PairRequest>(&reranker, in, out, options, parse, emit);
+}
+
+}  // namespace
+
+RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
+  OverwriteWarning overwrite("results");
+  size_t below_min_score = 0;  // the writing thread's
+  auto finish = [&](RerankRequest& r, const std::vector<float>& scores) -> size_t {
+    std::vector<RankedDoc> ranked = rank(scores, options.top_k);
+    if (options.min_score) {
+      const auto kept = std::find_if(ranked.begin(), ranked.end(),
+                                     [&](const RankedDoc& d) { return d.score < *options.min_score; });
+      below_min_score += static_cast<size_t>(ranked.end() - kept);
+      ranked.erase(kept, ranked.end());
+    }
+    std::string formatted;
+    switch (options.format) {
+      case OutputFormat::trec: formatted = format_rerank_trec(r, ranked, options.run_tag); break;
+      case OutputFormat::tsv: formatted = format_rerank_tsv(r, ranked); break;
+      case OutputFormat::jsonl:
+        overwrite.check(r.record);
+        formatted = format_rerank(r, ranked, options.return_text);
+        break;
+    }
+    if (formatted.empty()) return 0;  // trec/tsv: a query without results has no lines
+    out.write_line(formatted);
+    return 1;
+  };
+  RunSummary summary = rerank_windows(reranker, in, &out, options, finish);
   summary.below_min_score = below_min_score;
   return summary;
 }
 
+RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options) {
+  return rerank_windows(reranker, in, nullptr, options, [&](RerankRequest& r, const std::vector<float>& scores) {
+    sink.put(r, scores);
+    return size_t{1};
+  });
+}
+
 RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
-  const size_t labels = reranker.num_labels();
-  OverwriteWarning overwrite(labels == 1 ? "score" : "scores");
-  auto parse = pair_parser(reranker, options.limits);
-  auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
-    require_finite(scores, labels, [] { return std::string("pair"); });
+  OverwriteWarning overwrite(reranker.num_labels() == 1 ? "score" : "scores");
+  return score_windows(reranker, in, &out, options, [&](PairRequest& p, const float* scores, size_t labels) {
     overwrite.check(p.record);
-    return format_score(p, scores, labels);
-  };
-  return run_windows<PairRequest>(&reranker, in, out, options, parse, emit);
+    out.write_line(format_score(p, scores, labels));
+    return size_t{1};
+  });
+}
+
+RunSummary run_score(Reranker& reranker, LineSource& in, ScoreSink& sink, const RunOptions& options) {
+  return score_windows(reranker, in, nullptr, options, [&](PairRequest& p, const float* scores, size_t labels) {
+    sink.put(p, scores, labels);
+    return size_t{1};
+  });
 }
 
 std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in) {
@@ -516,9 +591,10 @@ RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& ou
   const bool with_types = std::find(inputs.begin(), inputs.end(), "token_type_ids") != inputs.end();
   auto parse = pair_parser(reranker, options.limits);
   auto emit = [&](PairRequest&, const EncodedPair* pairs, const float*, size_t) {
-    return format_tokens(pairs[0], reranker.encoder().tokenizer(), with_types);
+    out.write_line(format_tokens(pairs[0], reranker.encoder().tokenizer(), with_types));
+    return size_t{1};
   };
-  return run_windows<PairRequest>(nullptr, in, out, options, parse, emit);
+  return run_windows<PairRequest>(nullptr, in, &out, options, parse, emit);
 }
 
 }  // namespace crossrank

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,15 @@ namespace crossrank {
 class FlatGroups final : public LineSource {
  public:
   // group_all: read every row first and group rows of a qid wherever they are (memory grows
-  // with the input); otherwise rows of a qid form one query while they are consecutive.
-  FlatGroups(LineSource& rows, bool group_all);
+  // with the input); otherwise rows of a qid form one query while they are consecutive, and
+  // a qid whose rows come back after another qid's is a bad row (every finished qid is
+  // remembered: about 80 bytes plus the qid's length each). doc_keys: fields that belong to
+  // each document besides id, text and label (--doc-fields, --with-title's "title").
+  FlatGroups(LineSource& rows, bool group_all, std::vector<std::string> doc_keys = {});
 
   // The next query as a rerank request line; line_number() is its first row's. Throws
-  // BadLine for a row that is not a flat row; calling next() again goes on after it, in the
-  // same query.
+  // BadLine for a row that is not a flat row, or whose qid ended before (streaming);
+  // calling next() again goes on after it, in the same query.
   bool next(std::string& line) override;
   size_t line_number() const override { return line_number_; }
 
@@ -40,8 +44,12 @@ class FlatGroups final : public LineSource {
   // Adds the row to group (or starts it); throws BadLine.
   void add_row(const std::string& raw, size_t line, std::optional<Group>& group, bool* other_qid);
 
+  bool is_doc_key(const std::string& key) const;
+
   LineSource& in_;
   bool group_all_;
+  std::vector<std::string> doc_keys_;
+  std::unordered_map<std::string, size_t> finished_;  // streaming: qid -> its first row's line
   size_t line_number_ = 0;
   size_t rows_ = 0;
   std::optional<Group> open_;                            // streaming: the query being read

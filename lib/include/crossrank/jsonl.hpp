@@ -24,6 +24,8 @@ class LineSource {
   // The next line; false at the end. May throw BadLine for a line it cannot use.
   virtual bool next(std::string& line) = 0;
   virtual size_t line_number() const = 0;  // of the line next() returned last
+  // Input bytes consumed through the line next() returned last (progress); 0 if unknown.
+  virtual uint64_t position() const { return 0; }
 };
 
 // A line a LineSource cannot use: the caller reports it (or skips it, with --skip-invalid)
@@ -53,7 +55,8 @@ constexpr uint64_t kDefaultMaxLineBytes = 64ull << 20;
 // BOM before the first line dropped, a last line without a newline still returned. A line
 // longer than max_line_bytes is never held whole: it is read past and thrown as a BadLine
 // without its text. Input ends early, as at its end, when a stop was requested
-// (interrupt.hpp): a read waiting on a pipe looks at that every quarter second.
+// (interrupt.hpp): a read waiting on a pipe looks at that every quarter second. Compressed
+// input (gzip, bzip2, xz, zstd) is an InputError that says how to decompress it.
 class LineReader final : public LineSource {
  public:
   // path "-" reads stdin. Throws IoError when the file cannot be opened.
@@ -66,6 +69,7 @@ class LineReader final : public LineSource {
   // reading fails, BadLine for an over-long line.
   bool next(std::string& line) override;
   size_t line_number() const override { return line_number_; }
+  uint64_t position() const override { return bytes_read_ - (end_ - begin_); }
   const std::string& name() const { return name_; }
   // Bytes read so far (any thread may ask, for progress), and the input's size when it is
   // a regular file (0 otherwise: a pipe's end is unknown).
@@ -86,6 +90,19 @@ class LineReader final : public LineSource {
   std::atomic<uint64_t> bytes_read_{0};
   uint64_t size_ = 0;
 };
+
+// A file a command reads or writes, and the option that named it ("-i", "-o", "--rejects").
+// "-" is stdin for an input, stdout for an output.
+struct NamedFile {
+  std::string option;
+  std::string path;
+};
+
+// Throws ConfigError when an output is the same file as an input, or as another output
+// (same device and inode: hard links, symlinks and other spellings of a path included), so
+// that nothing is opened for writing, let alone truncated, before it is called. Outputs that
+// do not exist yet, and anything that is not a regular file (a pipe, a terminal), pass.
+void check_distinct_files(const std::vector<NamedFile>& inputs, const std::vector<NamedFile>& outputs);
 
 // Writes whole output lines, and only whole lines: every write(2) ends at a line end, so a
 // reader of the file or pipe, or a file left by a killed process, never holds part of a

@@ -17,5 +17,8 @@ bool enabled(Level level);  // whether messages of this level are shown
 void debug(const std::string& message);
 void info(const std::string& message);
 void warn(const std::string& message);
+// A warning shown at every level but off, -q included: what a user must not miss (bad lines
+// skipped under --skip-invalid).
+void warn_always(const std::string& message);
 
 }  // namespace crossrank::log

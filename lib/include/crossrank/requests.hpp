@@ -19,6 +19,7 @@ struct Document {
   Json id;  // the user's id (string or number), else the 0-based position
   std::string text;
   Json label;  // its "label" or "relevance" as given, for `eval`; null when absent
+  Json fields;  // the fields DocumentOptions carry into its result; null when none
 };
 
 // {"qid": ..., "query": "...", "docs": [{"id": ..., "text": ...} | "text", ...], ...}
@@ -26,6 +27,14 @@ struct RerankRequest {
   Json record;  // the input object without its document list
   std::string query;
   std::vector<Document> docs;
+  const char* list_key = "docs";  // the list's name in the input ("docs", "passages", ...)
+};
+
+// How documents are read beyond id, text and label (docs/formats.md#document-fields).
+struct DocumentOptions {
+  std::vector<std::string> fields;  // rerank --doc-fields: copied into each result when present
+  bool all_fields = false;          // --doc-fields all: every field but the text
+  bool with_title = false;          // --with-title: score (title + " " + text).strip(), as BEIR
 };
 
 // {"text_a","text_b"} | {"query","text"} | {"query","document"} | {"sentence1","sentence2"}
@@ -55,7 +64,8 @@ Json parse_json_line(std::string_view line);
 // trec/tsv and --flat key on); nullptr otherwise.
 const Json* qid_of(const Json& record);
 
-RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits = {});
+RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits = {},
+                                   const DocumentOptions& documents = {});
 PairRequest parse_pair_request(std::string_view line, const InputLimits& limits = {});
 
 // One scored document of a reranked list.
@@ -67,7 +77,8 @@ struct RankedDoc {
 // Sorts best first; ties keep input order. Keeps at most top_k (0: all).
 std::vector<RankedDoc> rank(const std::vector<float>& scores, size_t top_k);
 
-// Output lines (without "\n").
+// Output lines (without "\n"). A list holding fewer than the query's documents (cut by -k
+// or --min-score) says how many there were in "num_docs", so that `eval` can tell.
 std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& ranked,
                           bool return_text);
 // The same ranking as TREC run lines ("qid Q0 docid rank score tag") or tab-separated

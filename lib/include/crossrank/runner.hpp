@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "crossrank/jsonl.hpp"
+#include "crossrank/options.hpp"
 #include "crossrank/requests.hpp"
 #include "crossrank/reranker.hpp"
 
@@ -24,17 +25,21 @@ struct RunOptions {
   InputLimits limits;           // per record: documents, characters per text
   bool skip_invalid = false;    // report bad lines and go on, instead of stopping
   std::string rejects_path;     // with skip_invalid: bad lines are copied here verbatim
+  std::optional<size_t> max_skipped;  // with skip_invalid: more bad lines than this stop the run
   size_t top_k = 0;             // rerank: results per query; 0: all
   bool return_text = false;     // rerank: add each document's text to its result
   std::optional<size_t> label;  // rerank: the label that ranks a multi-label model
-  std::string format = "jsonl";  // rerank: jsonl | trec | tsv
-  std::string run_tag = "crossrank";  // rerank --format trec: the run's tag column
+  OutputFormat format = OutputFormat::jsonl;  // rerank --format
+  std::string run_tag = "crossrank";  // rerank --format trec: the run's tag column (one word)
+  DocumentOptions documents;          // rerank: --doc-fields, --with-title
   size_t shard_index = 0;       // rerank: only the queries whose qid hashes to this shard...
   size_t shard_count = 1;       // ...of this many (shard_of); 1: every query
   std::unordered_set<std::string> done;  // rerank --resume: qids (id_text) already written
-  std::string long_docs = "truncate";  // rerank: truncate | chunk (documents that do not fit)
-  size_t chunk_stride = 32;            // rerank --long-docs chunk: tokens consecutive windows share
-  std::string aggregate = "max";       // rerank --long-docs chunk: max | first | mean of the windows
+  LongDocs long_docs = LongDocs::truncate;  // rerank: documents that do not fit
+  // rerank --long-docs chunk only (set without it: ConfigError): tokens consecutive windows
+  // share (unset: 32), and a document's score from its windows' (unset: max).
+  std::optional<size_t> chunk_stride;
+  std::optional<Aggregate> aggregate;
   std::optional<float> min_score;      // rerank: results scoring below it are left out
   // Called on the writing thread after each window is written, with the counts so far.
   std::function<void(const RunSummary&)> progress;
@@ -51,6 +56,23 @@ struct RunSummary {
   size_t chunked = 0;       // rerank --long-docs chunk: documents split into windows...
   size_t windows = 0;       // ...and the windows they became
   size_t below_min_score = 0;  // rerank --min-score: results left out
+  uint64_t input_bytes = 0;    // input consumed up to the last record written (progress)
+};
+
+// Where rerank's finished queries go when they are not formatted as lines: `eval -m`'s
+// metrics. put() gets every document's score in input order (the label chosen, a chunked
+// document's windows aggregated); an InputError it throws gets the query's line added.
+class RerankSink {
+ public:
+  virtual ~RerankSink() = default;
+  virtual void put(const RerankRequest& request, const std::vector<float>& scores) = 0;
+};
+
+// The same for score's pairs: scores holds the pair's labels' activated scores.
+class ScoreSink {
+ public:
+  virtual ~ScoreSink() = default;
+  virtual void put(const PairRequest& request, const float* scores, size_t labels) = 0;
 };
 
 // rerank --resume: reads the output a killed run left in path (which must be in format:
@@ -58,13 +80,17 @@ struct RunSummary {
 // trec/tsv, every line of the last query, which may be incomplete) removed. Returns those
 // queries' qids. A missing file is an empty result. Throws InputError naming the output's line
 // when a complete line has no qid, IoError when the file cannot be read or cut.
-std::unordered_set<std::string> prepare_resume(const std::string& path, const std::string& format);
+std::unordered_set<std::string> prepare_resume(const std::string& path, OutputFormat format);
 
 // Each throws InputError ("line N: ...") for the first bad line unless skip_invalid, after
 // writing every line before it, and Interrupted when a stop was requested (interrupt.hpp),
 // after writing every record finished before it.
 RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options);
 RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options);
+// The same, each query's or pair's scores handed to a sink instead of written (records:
+// the queries or pairs it got).
+RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options);
+RunSummary run_score(Reranker& reranker, LineSource& in, ScoreSink& sink, const RunOptions& options);
 // Every pair of the input (score's forms) as texts, for `crossrank bench`. Throws
 // InputError ("line N: ...") for a bad line.
 std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in);
