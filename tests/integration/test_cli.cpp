@@ -602,12 +602,15 @@ TEST_CASE("rerank --flat groups consecutive rows of a qid and --group-all groups
   CHECK(b.lines()[0]["bm25"] == 3.5);  // query-level fields come from the query's first row
   CHECK_THAT(b.err, Catch::Contains("3 flat rows grouped"));
 
-  // Rows of "a" apart: two queries in a stream, one with --group-all.
+  // Rows of "a" apart: an error in a stream (never two rankings of one qid), one query with
+  // --group-all.
   const std::string apart =
       R"({"qid":"a","query":"first query","docid":"d1","text":"one"})" "\n"
       R"({"qid":7,"query":"second query","docid":"d3","text":"three"})" "\n"
       R"({"qid":"a","query":"first query","docid":"d2","text":"two two"})" "\n";
-  CHECK(run("rerank --flat " + kModel, apart).lines().size() == 3);
+  const Result streamed = run("rerank --flat " + kModel, apart);
+  CHECK(streamed.code == 3);
+  CHECK(streamed.lines().size() == 2);
   const Result all = run("rerank --flat --group-all " + kModel, apart);
   REQUIRE(all.lines().size() == 2);
   CHECK(all.lines()[0]["results"].size() == 2);

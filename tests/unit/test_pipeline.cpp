@@ -1,0 +1,181 @@
+// The middle layer with a fake model: sources (the line reader, flat rows), the run's
+// progress, the sinks eval uses, and the typed options (issue 13).
+#include <catch2/catch.hpp>
+
+#include "crossrank/error.hpp"
+#include "crossrank/evaluate.hpp"
+#include "crossrank/flat_input.hpp"
+#include "crossrank/options.hpp"
+#include "crossrank/runner.hpp"
+#include "fake_model.hpp"
+
+using crossrank::Json;
+
+namespace {
+
+// A LineSource over lines held in memory.
+class Lines final : public crossrank::LineSource {
+ public:
+  explicit Lines(std::vector<std::string> lines) : lines_(std::move(lines)) {}
+  bool next(std::string& line) override {
+    if (next_ == lines_.size()) return false;
+    line = lines_[next_++];
+    return true;
+  }
+  size_t line_number() const override { return next_; }
+
+ private:
+  std::vector<std::string> lines_;
+  size_t next_ = 0;
+};
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const crossrank::Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("progress counts the input whose output is written, up to its whole size", "[pipeline]") {
+  crossrank::test::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "[\"query " + std::to_string(i) + "\",\"a document\"]\n";
+  const auto path = dir.write("pairs.jsonl", text);
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reranker = crossrank::test::fake_reranker(&shapes, {64, 4});
+  crossrank::LineReader in(path.string());
+  crossrank::LineWriter out((dir.path() / "out.jsonl").string());
+  crossrank::RunOptions options;
+  options.window_pairs = 4;
+  std::vector<uint64_t> seen;
+  options.progress = [&](const crossrank::RunSummary& s) { seen.push_back(s.input_bytes); };
+  crossrank::run_score(reranker, in, out, options);
+  // The reader holds the whole 20-line file after its first read: the share read was 100%
+  // from the start, the share written grows window by window.
+  REQUIRE(seen.size() == 5);
+  for (size_t i = 1; i < seen.size(); ++i) CHECK(seen[i] > seen[i - 1]);
+  CHECK(seen.front() < text.size() / 4 + 8);
+  CHECK(seen.back() == text.size());
+}
+
+TEST_CASE("rerank hands every document's score to a sink, in input order", "[pipeline]") {
+  struct Collect final : crossrank::RerankSink {
+    std::vector<std::pair<std::string, std::vector<float>>> got;
+    void put(const crossrank::RerankRequest& r, const std::vector<float>& scores) override {
+      got.emplace_back(r.query, scores);
+    }
+  } sink;
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
+  Lines in({R"({"query":"a","docs":["x y z","x"]})", R"({"query":"b","passages":[{"passage":"z"}]})"});
+  crossrank::RunOptions options;
+  options.top_k = 1;  // a sink gets every score: -k cuts only formatted output
+  const auto summary = crossrank::run_rerank(reranker, in, sink, options);
+  CHECK(summary.records == 2);
+  REQUIRE(sink.got.size() == 2);
+  CHECK(sink.got[0].first == "a");
+  REQUIRE(sink.got[0].second.size() == 2);
+  CHECK(sink.got[0].second[0] > sink.got[0].second[1]);  // the fake scores the sum of ids
+  CHECK(sink.got[1].second.size() == 1);
+}
+
+TEST_CASE("the ranking evaluator names the input's list and document, and reads -1 as not relevant",
+          "[pipeline]") {
+  crossrank::EvalOptions options;
+  crossrank::RankingEvaluator evaluator(options);
+  auto request = crossrank::parse_rerank_request(
+      R"({"qid":"q","query":"a","passages":[{"text":"x","label":-1},{"text":"y","label":1}]})");
+  evaluator.put(request, {0.9f, 0.1f});
+  const Json result = evaluator.result();
+  CHECK(result["mrr@10"].get<double>() == Approx(0.5));  // the -1 document is not relevant
+  CHECK(result["map"].get<double>() == Approx(0.5));
+  auto bad = crossrank::parse_rerank_request(R"({"query":"a","passages":[{"text":"x","label":1},{"text":"y","label":"yes"}]})");
+  CHECK_THAT(error_of([&] { evaluator.put(bad, {0.1f, 0.2f}); }), Catch::Contains("\"passages\"[1] \"label\""));
+  // Output cut by -k carries num_docs; the evaluator refuses it.
+  CHECK_THAT(error_of([&] {
+               evaluator.put_output(Json::parse(R"({"qid":"q","num_docs":3,"results":[{"id":0,"index":0,"score":1,"label":1}]})"));
+             }),
+             Catch::Contains("1 of the query's 3 documents"));
+}
+
+TEST_CASE("flat rows: a qid that comes back after another is a bad row naming both lines", "[pipeline]") {
+  Lines rows({R"({"qid":"a","query":"q","text":"1"})", R"({"qid":"b","query":"r","text":"2"})",
+              R"({"qid":"a","query":"q","text":"3"})"});
+  crossrank::FlatGroups groups(rows, false);
+  std::string line;
+  REQUIRE(groups.next(line));
+  REQUIRE(groups.next(line));
+  try {
+    groups.next(line);
+    FAIL("expected a BadLine");
+  } catch (const crossrank::BadLine& e) {
+    CHECK(e.line() == 3);
+    CHECK_THAT(e.what(), Catch::Contains("from line 1") && Catch::Contains("--group-all"));
+  }
+  CHECK_FALSE(groups.next(line));
+}
+
+TEST_CASE("flat rows: --doc-fields and --with-title fields stay with each document", "[pipeline]") {
+  Lines rows({R"({"qid":"a","query":"q","docid":"d1","title":"T1","text":"x","url":"u1","day":1})",
+              R"({"qid":"a","query":"q","docid":"d2","title":"T2","passage":"y","url":"u2","day":1})"});
+  crossrank::FlatGroups groups(rows, false, {"url", "title"});
+  std::string line;
+  REQUIRE(groups.next(line));
+  crossrank::DocumentOptions documents;
+  documents.fields = {"url"};
+  documents.with_title = true;
+  const auto r = crossrank::parse_rerank_request(line, {}, documents);
+  CHECK(r.record["day"] == 1);
+  CHECK_FALSE(r.record.contains("url"));
+  REQUIRE(r.docs.size() == 2);
+  CHECK(r.docs[0].text == "T1 x");
+  CHECK(r.docs[1].text == "T2 y");
+  CHECK(r.docs[1].fields == Json::parse(R"({"url":"u2"})"));
+}
+
+TEST_CASE("typed options: each choice parsed once, and checked together by rerank", "[pipeline]") {
+  CHECK(crossrank::parse_output_format("tsv") == crossrank::OutputFormat::tsv);
+  CHECK(crossrank::parse_aggregate("mean") == crossrank::Aggregate::mean);
+  CHECK_THAT(error_of([] { crossrank::parse_output_format("xml"); }), Catch::Contains("jsonl | trec | tsv"));
+  CHECK_THAT(error_of([] { crossrank::parse_long_docs("split"); }), Catch::Contains("--long-docs"));
+  CHECK_THAT(error_of([] { crossrank::check_run_tag("my run"); }), Catch::Contains("--run-tag"));
+  CHECK_THAT(error_of([] { crossrank::check_run_tag(""); }), Catch::Contains("--run-tag"));
+  CHECK(crossrank::check_run_tag("bm25+ce") == "bm25+ce");
+
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
+  crossrank::test::TempDir dir;
+  crossrank::LineWriter out((dir.path() / "out").string());
+  Lines in({R"({"query":"a","docs":["x"]})"});
+  crossrank::RunOptions options;
+  options.aggregate = crossrank::Aggregate::mean;
+  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, in, out, options); }),
+             Catch::Contains("--aggregate") && Catch::Contains("--long-docs chunk"));
+  options = {};
+  options.format = crossrank::OutputFormat::trec;
+  options.run_tag = "a b";
+  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, in, out, options); }), Catch::Contains("--run-tag"));
+}
+
+TEST_CASE("the same file as input and output is refused, however it is spelled", "[pipeline]") {
+  crossrank::test::TempDir dir;
+  const auto in = dir.write("in.jsonl", "{}\n");
+  std::filesystem::create_hard_link(in, dir.path() / "hard.jsonl");
+  std::filesystem::create_symlink(in, dir.path() / "sym.jsonl");
+  const std::string other = (dir.path() / "out.jsonl").string();
+  using Files = std::vector<crossrank::NamedFile>;
+  for (const std::string& out : {in.string(), (dir.path() / "." / "in.jsonl").string(),
+                                 (dir.path() / "hard.jsonl").string(), (dir.path() / "sym.jsonl").string()}) {
+    CHECK_THROWS_AS(crossrank::check_distinct_files(Files{{"-i", in.string()}}, Files{{"-o", out}}),
+                    crossrank::ConfigError);
+    CHECK_THROWS_AS(crossrank::check_distinct_files(Files{{"-i", other}, {"--qrels", out}}, Files{{"-o", other}, {"--rejects", in.string()}}),
+                    crossrank::ConfigError);
+  }
+  CHECK_NOTHROW(crossrank::check_distinct_files(Files{{"-i", in.string()}}, Files{{"-o", other}}));
+  CHECK_THAT(error_of([&] { crossrank::check_distinct_files({}, Files{{"-o", in.string()}, {"--rejects", in.string()}}); }),
+             Catch::Contains("--rejects") && Catch::Contains("-o"));
+}
