@@ -11,6 +11,7 @@
 
 #include "crossrank/error.hpp"
 #include "crossrank/interrupt.hpp"
+#include "crossrank/jsonl.hpp"
 #include "crossrank/reranker.hpp"
 #include "support.hpp"
 
@@ -52,6 +53,22 @@ class FakeModel : public crossrank::Model {
   size_t labels_;
   size_t memory_cells_;
   size_t stop_after_;
+};
+
+// A LineSource over lines held in memory, numbered from 1.
+class Lines final : public crossrank::LineSource {
+ public:
+  explicit Lines(std::vector<std::string> lines) : lines_(std::move(lines)) {}
+  bool next(std::string& line) override {
+    if (at_ == lines_.size()) return false;
+    line = lines_[at_++];
+    return true;
+  }
+  size_t line_number() const override { return at_; }
+
+ private:
+  std::vector<std::string> lines_;
+  size_t at_ = 0;
 };
 
 inline crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes,

@@ -15,20 +15,7 @@
 
 namespace {
 
-class Lines final : public crossrank::LineSource {
- public:
-  explicit Lines(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  bool next(std::string& line) override {
-    if (at_ == lines_.size()) return false;
-    line = lines_[at_++];
-    return true;
-  }
-  size_t line_number() const override { return at_; }
-
- private:
-  std::vector<std::string> lines_;
-  size_t at_ = 0;
-};
+using crossrank::test::Lines;
 
 // Clears the process-wide request however the test ends.
 struct StopGuard {

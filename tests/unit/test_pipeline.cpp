@@ -13,21 +13,7 @@ using crossrank::Json;
 
 namespace {
 
-// A LineSource over lines held in memory.
-class Lines final : public crossrank::LineSource {
- public:
-  explicit Lines(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  bool next(std::string& line) override {
-    if (next_ == lines_.size()) return false;
-    line = lines_[next_++];
-    return true;
-  }
-  size_t line_number() const override { return next_; }
-
- private:
-  std::vector<std::string> lines_;
-  size_t next_ = 0;
-};
+using crossrank::test::Lines;
 
 std::string error_of(const std::function<void()>& f) {
   try {
