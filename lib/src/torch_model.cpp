@@ -14,6 +14,7 @@
 
 #include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
+#include "crossrank/model_archive.hpp"
 #include "crossrank/model.hpp"
 
 namespace crossrank {
@@ -343,6 +344,7 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
   const torch::Device device = pick_device(options.device);
   const c10::ScalarType dtype = pick_dtype(options.dtype, device);
   choose_quantized_engine();
+  verify_model_archive(file);  // a git-lfs pointer, truncated or damaged file: say so, not libtorch
   torch::jit::Module module;
   try {
     module = torch::jit::load(file.string(), device);

@@ -257,3 +257,37 @@ TEST_CASE("document fields: --doc-fields carries them, --with-title scores title
   REQUIRE(plain.code == 0);
   CHECK(titled.lines()[0]["results"] == plain.lines()[0]["results"]);
 }
+
+TEST_CASE("a model.pt with a damaged weight, a truncated one and a git-lfs pointer are named as such",
+          "[cli][newcomer]") {
+  crossrank::test::TempDir dir;
+  const auto bundle = dir.path() / "bundle";
+  std::filesystem::copy(data_dir() / "models" / "tiny-bert", bundle);
+  const std::string original = slurp(bundle / "model.pt");
+  auto write_model = [&](const std::string& bytes) { dir.write("bundle/model.pt", bytes); };
+
+  // One byte of the first weight record flipped: libtorch loads it and scores wrongly.
+  std::string damaged = original;
+  const size_t name = damaged.find("/data/0");
+  REQUIRE(name != std::string::npos);
+  const size_t header = damaged.rfind(std::string("PK\x03\x04", 4), name);
+  REQUIRE(header != std::string::npos);
+  auto u16 = [&](size_t at) { return static_cast<size_t>(static_cast<unsigned char>(damaged[at])) |
+                                     static_cast<size_t>(static_cast<unsigned char>(damaged[at + 1])) << 8; };
+  damaged[header + 30 + u16(header + 26) + u16(header + 28) + 5] ^= 0x40;
+  write_model(damaged);
+  const Result corrupt = run("rerank -m " + bundle.string(), queries(1));
+  CHECK(corrupt.code == 4);
+  CHECK(corrupt.out.empty());
+  CHECK_THAT(corrupt.err, Catch::Contains("is corrupted") && Catch::Contains("CRC-32"));
+
+  write_model(original.substr(0, original.size() / 2));
+  const Result truncated = run("info -m " + bundle.string());
+  CHECK(truncated.code == 4);
+  CHECK_THAT(truncated.err, Catch::Contains("is truncated"));
+
+  write_model("version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 4096\n");
+  const Result lfs = run("info -m " + bundle.string());
+  CHECK(lfs.code == 4);
+  CHECK_THAT(lfs.err, Catch::Contains("git-lfs pointer") && Catch::Contains("git lfs pull"));
+}
