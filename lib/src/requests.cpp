@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-#include <cstring>
 #include <numeric>
 #include <unordered_set>
 
 #include "crossrank/error.hpp"
 #include "crossrank/tokenizer.hpp"
+#include "unicode.hpp"
 
 namespace crossrank {
 
@@ -57,31 +57,16 @@ const std::string& checked_text(const std::string& text, const InputLimits& limi
   return text;
 }
 
-// Python's str.strip(): what BEIR applies to title + " " + text. Its whitespace is Unicode's
-// White_Space plus the ASCII separators U+001C..U+001F.
+// Python's str.strip(): what BEIR applies to title + " " + text. Python's whitespace is
+// Unicode's White_Space plus the separators U+001C..U+001F.
 std::string python_strip(const std::string& text) {
-  auto space_at = [&](size_t i, bool backward) -> size_t {  // bytes of a space ending/starting at i
-    static const char* const kSpaces[] = {"\xC2\x85", "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80\xA8",
-                                          "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80"};
-    const unsigned char c = static_cast<unsigned char>(backward ? text[i - 1] : text[i]);
-    if (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) return 1;
-    auto matches = [&](std::string_view s) {
-      const size_t at = backward ? i - std::min(i, s.size()) : i;
-      return (backward ? i >= s.size() : text.size() - i >= s.size()) && text.compare(at, s.size(), s) == 0;
-    };
-    for (const char* s : kSpaces) {
-      if (matches(s)) return std::strlen(s);
-    }
-    for (unsigned char last = 0x80; last <= 0x8A; ++last) {  // U+2000..U+200A
-      const char space[] = {'\xE2', '\x80', static_cast<char>(last), 0};
-      if (matches(space)) return 3;
-    }
-    return 0;
-  };
-  size_t begin = 0, end = text.size();
-  for (size_t n; begin < end && (n = space_at(begin, false)) > 0;) begin += n;
-  for (size_t n; end > begin && (n = space_at(end, true)) > 0;) end -= n;
-  return text.substr(begin, end - begin);
+  auto space = [](char32_t c) { return unicode::is_whitespace(c) || (c >= 0x1C && c <= 0x1F); };
+  const std::u32string chars = unicode::decode_utf8(text);  // valid: the JSON parser checked it
+  const auto first = std::find_if_not(chars.begin(), chars.end(), space);
+  const auto last = std::find_if_not(chars.rbegin(), std::make_reverse_iterator(first), space).base();
+  std::string out;
+  for (auto c = first; c != last; ++c) unicode::append_utf8(*c, out);
+  return out;
 }
 
 Document parse_document(const Json& value, size_t position, const std::string& list_key,

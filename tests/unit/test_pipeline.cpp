@@ -165,3 +165,20 @@ TEST_CASE("the same file as input and output is refused, however it is spelled",
   CHECK_THAT(error_of([&] { crossrank::check_distinct_files({}, Files{{"-o", in.string()}, {"--rejects", in.string()}}); }),
              Catch::Contains("--rejects") && Catch::Contains("-o"));
 }
+
+TEST_CASE("--with-title joins title and text as BEIR does, stripped as Python strips", "[pipeline]") {
+  crossrank::DocumentOptions documents;
+  documents.with_title = true;
+  // U+3000 and U+001F are whitespace to Python's str.strip(); U+200B (a format character) is not.
+  const auto r = crossrank::parse_rerank_request(
+      R"({"query":"q","docs":[{"title":"\u3000Paris","text":"capital\u001f"},{"title":"","text":" x "},)"
+      R"({"text":"no title"},{"title":"\u200bT","text":"y"}]})",
+      {}, documents);
+  REQUIRE(r.docs.size() == 4);
+  CHECK(r.docs[0].text == "Paris capital");
+  CHECK(r.docs[1].text == "x");
+  CHECK(r.docs[2].text == "no title");
+  CHECK(r.docs[3].text == "\u200bT y");
+  CHECK_THROWS_AS(crossrank::parse_rerank_request(R"({"query":"q","docs":[{"title":3,"text":"y"}]})", {}, documents),
+                  crossrank::InputError);
+}
