@@ -6,6 +6,7 @@
 
 #include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
+#include "qid_lines.hpp"
 
 namespace crossrank {
 
@@ -37,7 +38,9 @@ std::pair<std::string, Json> parse_row(const std::string& raw) {
 }  // namespace
 
 FlatGroups::FlatGroups(LineSource& rows, bool group_all, std::vector<std::string> doc_keys)
-    : in_(rows), group_all_(group_all), doc_keys_(std::move(doc_keys)) {}
+    : in_(rows), group_all_(group_all), doc_keys_(std::move(doc_keys)), finished_(std::make_unique<QidLines>()) {}
+
+FlatGroups::~FlatGroups() = default;
 
 bool FlatGroups::is_doc_key(const std::string& key) const {
   return std::find_if(std::begin(kDocKeys), std::end(kDocKeys), [&](const char* k) { return key == k; }) !=
@@ -58,9 +61,9 @@ void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Grou
     return;
   }
   if (!group && !group_all_) {
-    if (auto earlier = finished_.find(qid); earlier != finished_.end()) {
+    if (const size_t earlier = finished_->find(qid); earlier != 0) {
       throw BadLine(line, raw, "qid " + qid + " comes back after other qids: its rows from line " +
-                                   std::to_string(earlier->second) +
+                                   std::to_string(earlier) +
                                    " on were already ranked as one query. Rows of a qid must be "
                                    "consecutive: sort the rows by qid first (a stable sort keeps each query's candidates in order), or "
                                    "pass --group-all to group rows wherever they are (in memory)");
@@ -75,7 +78,7 @@ void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Grou
     for (auto& [key, value] : row.items()) {
       if (!is_doc_key(key)) group->record[key] = value;
     }
-    if (!group_all_) finished_.emplace(qid, line);
+    if (!group_all_) finished_->add(qid, line);
   } else if (row["query"] != group->record["query"]) {
     --rows_;
     throw BadLine(line, raw, "\"query\" differs from the first row of qid " + qid + " (line " +

@@ -1,8 +1,8 @@
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <optional>
-#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -14,14 +14,17 @@
 // grouped into the rerank requests the rest of crossrank reads (docs/cli.md#flat-input).
 namespace crossrank {
 
+class QidLines;
+
 class FlatGroups final : public LineSource {
  public:
   // group_all: read every row first and group rows of a qid wherever they are (memory grows
   // with the input); otherwise rows of a qid form one query while they are consecutive, and
   // a qid whose rows come back after another qid's is a bad row (every finished qid is
-  // remembered: about 80 bytes plus the qid's length each). doc_keys: fields that belong to
+  // remembered: about 64 bytes plus the qid's length each). doc_keys: fields that belong to
   // each document besides id, text and label (--doc-fields, --with-title's "title").
   FlatGroups(LineSource& rows, bool group_all, std::vector<std::string> doc_keys = {});
+  ~FlatGroups() override;
 
   // The next query as a rerank request line; line_number() is its first row's. Throws
   // BadLine for a row that is not a flat row, or whose qid ended before (streaming);
@@ -49,7 +52,7 @@ class FlatGroups final : public LineSource {
   LineSource& in_;
   bool group_all_;
   std::vector<std::string> doc_keys_;
-  std::unordered_map<std::string, size_t> finished_;  // streaming: qid -> its first row's line
+  std::unique_ptr<QidLines> finished_;  // streaming: every qid begun, with its first row's line
   size_t line_number_ = 0;
   size_t rows_ = 0;
   std::optional<Group> open_;                            // streaming: the query being read
