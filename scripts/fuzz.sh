@@ -40,7 +40,7 @@ done
 # --- tools -------------------------------------------------------------------------------
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
-packages=(cmake pkg-config nlohmann-json3-dev libspdlog-dev libutf8proc-dev libprotobuf-dev zlib1g-dev
+packages=(cmake pkg-config nlohmann-json3-dev libspdlog-dev libutf8proc-dev libprotobuf-dev zlib1g-dev libpcre2-dev
   clang-14 libclang-rt-14-dev)
 ((coverage)) && packages+=(llvm-14)
 missing=()

@@ -17,7 +17,7 @@ fi
 
 packages=(build-essential cmake pkg-config dpkg-dev
   libtorch-dev libcli11-dev nlohmann-json3-dev catch2 libspdlog-dev libutf8proc-dev
-  libprotobuf-dev protobuf-compiler zlib1g-dev
+  libprotobuf-dev protobuf-compiler zlib1g-dev libpcre2-dev
   # Debian's libtorch calls the generic BLAS; without this it gets netlib's reference
   # BLAS, ~30x slower (docs/architecture.md).
   libopenblas0-openmp

@@ -48,6 +48,12 @@ Variants (tests/data/goldens/README.md, "Variant tokenizers", has the table):
                             false, handle_chinese_chars false, strip_accents true,
                             lowercase false); WhitespaceSplit + Punctuation Contiguous;
                             BertProcessing; <mask> single_word + lstrip
+  qwen-split                Qwen2/Qwen3's layout: roberta's byte-level BPE; NFC; Split
+                            (Qwen2's regex, Isolated) + ByteLevel(use_regex false); no
+                            template; <|endoftext|>, <|im_start|>, <|im_end|> added
+  split-behaviors           roberta; Split invert + Removed, Split String "-"
+                            MergedWithPrevious, Split MergedWithNext and Contiguous,
+                            then ByteLevel(use_regex false)
   llama-bpe                 Llama-2's layout: char-level BPE from roberta with
                             byte_fallback, fuse_unk, unk "<unk>"=0, merges as "a b"
                             strings; normalizer Prepend("▁") + Replace(" ", "▁"); no
@@ -447,6 +453,57 @@ def v_llama_bpe(src):
     return tok
 
 
+# Qwen2/Qwen3's pre-tokenizer regex, as their tokenizer.json files hold it (Oniguruma syntax).
+QWEN2_PATTERN = ("(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
+                 "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+")
+QWEN_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+
+
+def split(pattern, behavior, invert=False, regex=True):
+    return {"type": "Split", "pattern": {"Regex" if regex else "String": pattern},
+            "behavior": behavior, "invert": invert}
+
+
+def qwen_byte_level():
+    return {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": False}
+
+
+def v_qwen_split(src):
+    """Qwen2's layout on roberta's byte-level BPE: NFC, the Split regex (Isolated), then
+    ByteLevel without its own regex; no template; <|im_start|> etc. added after the vocab."""
+    tokens, merges = src["roberta"]
+    vocab = vocab_dict(tokens)
+    added = [added_token(len(vocab) + i, name) for i, name in enumerate(QWEN_SPECIALS)]
+    return tokenizer_json(
+        added,
+        {"type": "NFC"},
+        seq_pre(split(QWEN2_PATTERN, "Isolated"), qwen_byte_level()),
+        qwen_byte_level(),
+        qwen_byte_level(),
+        bpe(vocab, merges, unk_token=None, prefix="", suffix=""),
+    )
+
+
+def v_split_behaviors(src):
+    """Split's other forms: invert with Removed (only the matches stay), a String pattern
+    MergedWithPrevious, a regex MergedWithNext and one Contiguous, before ByteLevel."""
+    tokens, merges = src["roberta"]
+    vocab = vocab_dict(tokens)
+    added = specials_added(vocab, ROBERTA_SPECIALS + ["<mask>"])
+    return tokenizer_json(
+        added,
+        None,
+        seq_pre(split("[\\p{L}\\p{M}\\p{N}'\\-.,!?]+", "Removed", invert=True),
+                split("-", "MergedWithPrevious", regex=False),
+                split("\\p{Lu}", "MergedWithNext"),
+                split("[.,!?]", "Contiguous"),
+                qwen_byte_level()),
+        byte_level(True),
+        byte_level(True),
+        bpe(vocab, merges, unk_token=None, prefix="", suffix=""),
+    )
+
+
 VARIANTS = collections.OrderedDict([
     ("bpe-unk-fuse", v_bpe_unk_fuse),
     ("bpe-affixes", v_bpe_affixes),
@@ -456,6 +513,8 @@ VARIANTS = collections.OrderedDict([
     ("unigram-precompiled-first", v_unigram_precompiled_first),
     ("wordpiece-custom", v_wordpiece_custom),
     ("llama-bpe", v_llama_bpe),
+    ("qwen-split", v_qwen_split),
+    ("split-behaviors", v_split_behaviors),
 ])
 
 

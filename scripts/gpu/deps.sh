@@ -11,7 +11,7 @@ deps=.devdeps
 grep -qsx "/$deps/" .git/info/exclude || echo "/$deps/" >> .git/info/exclude
 rm -rf "$deps" && mkdir -p "$deps/debs"
 (cd "$deps/debs" && apt-get download -q catch2 libcli11-dev nlohmann-json3-dev libspdlog-dev \
-  libspdlog1.10 libfmt-dev libfmt9 libutf8proc-dev libutf8proc2 libprotobuf-dev libprotobuf32 zlib1g-dev \
+  libspdlog1.10 libfmt-dev libfmt9 libutf8proc-dev libutf8proc2 libprotobuf-dev libprotobuf32 zlib1g-dev libpcre2-dev libpcre2-32-0 \
   pkgconf pkgconf-bin libpkgconf3 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2)
 for f in "$deps"/debs/*.deb; do dpkg -x "$f" "$deps/root"; done
 # Static archives and docs are not needed there; the call carries at most 64 MiB.

@@ -160,3 +160,22 @@ TEST_CASE("a malformed tokenizer_config.json is named in the error", "[tokenizer
   dir.write("tokenizer_config.json", R"({"added_tokens_decoder": {"5": {"special": true}}})");
   CHECK_THROWS_WITH(crossrank::load_tokenizer(dir.path()), Catch::Contains("tokenizer_config.json"));
 }
+
+TEST_CASE("a Split regex that backtracks without end fails the text, and a bad one fails the load",
+          "[tokenizer]") {
+  TempDir dir;
+  // (a|a)+$ on a run of a's before a c: 2^n ways to fail, stopped by PCRE2's match limit.
+  dir.write("tokenizer.json",
+            tokenizer_json("null", R"({"type": "Split", "pattern": {"Regex": "(a|a)+$"}, "behavior": "Isolated", "invert": false})",
+                           kUnigram));
+  auto t = crossrank::load_tokenizer(dir.path());
+  CHECK(t->encode("aa").size() > 0);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_AS(t->encode(std::string(60, 'a') + "c"), crossrank::InputError);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+
+  dir.write("tokenizer.json",
+            tokenizer_json("null", R"({"type": "Split", "pattern": {"Regex": "(a"}, "behavior": "Isolated", "invert": false})",
+                           kUnigram));
+  CHECK_THROWS_WITH(crossrank::load_tokenizer(dir.path()), Catch::Contains("\"(a\""));
+}

@@ -4,6 +4,7 @@
 
 #include "../unicode.hpp"
 #include "bert_normalizer.hpp"
+#include "regex.hpp"
 
 namespace crossrank {
 
@@ -62,15 +63,30 @@ std::vector<Span> apply_behavior(const std::vector<Span>& spans, SplitBehavior b
   return out;
 }
 
-}  // namespace
-
-void split_pieces(std::vector<Piece>& pieces, const std::function<bool(char32_t)>& is_delimiter,
-                  SplitBehavior behavior) {
+// Splits every piece at the spans find(text, spans) marks as delimiters (it lists the whole
+// text, delimiters and the text between them, in order), as behavior says.
+template <typename Find>
+void split_spans(std::vector<Piece>& pieces, SplitBehavior behavior, Find find) {
   std::vector<Piece> out;
   std::vector<Span> spans;
   for (const Piece& piece : pieces) {
     const std::u32string& text = piece.text;
     spans.clear();
+    find(text, spans);
+    for (const Span& s : apply_behavior(spans, behavior)) {
+      if (s.end > s.begin) {
+        out.push_back(Piece{text.substr(s.begin, s.end - s.begin), piece.at_start && s.begin == 0});
+      }
+    }
+  }
+  pieces.swap(out);
+}
+
+}  // namespace
+
+void split_pieces(std::vector<Piece>& pieces, const std::function<bool(char32_t)>& is_delimiter,
+                  SplitBehavior behavior) {
+  split_spans(pieces, behavior, [&](const std::u32string& text, std::vector<Span>& spans) {
     size_t gap = 0;
     for (size_t i = 0; i < text.size(); ++i) {
       if (!is_delimiter(text[i])) continue;
@@ -79,13 +95,19 @@ void split_pieces(std::vector<Piece>& pieces, const std::function<bool(char32_t)
       gap = i + 1;
     }
     if (text.size() > gap) spans.push_back({gap, text.size(), false});
-    for (const Span& s : apply_behavior(spans, behavior)) {
-      if (s.end > s.begin) {
-        out.push_back(Piece{text.substr(s.begin, s.end - s.begin), piece.at_start && s.begin == 0});
-      }
+  });
+}
+
+void SplitPreTokenizer::pre_tokenize(std::vector<Piece>& pieces) const {
+  split_spans(pieces, behavior, [&](const std::u32string& text, std::vector<Span>& spans) {
+    size_t gap = 0;
+    for (const auto& [begin, end] : pattern->find_all(text)) {
+      if (begin > gap) spans.push_back({gap, begin, invert});
+      spans.push_back({begin, end, !invert});
+      gap = end;
     }
-  }
-  pieces.swap(out);
+    if (text.size() > gap) spans.push_back({gap, text.size(), invert});
+  });
 }
 
 void SequencePreTokenizer::pre_tokenize(std::vector<Piece>& pieces) const {

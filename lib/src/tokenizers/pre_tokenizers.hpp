@@ -40,6 +40,17 @@ struct MetaspacePreTokenizer final : PreTokenizer {
   void pre_tokenize(std::vector<Piece>& pieces) const override;
 };
 
+class Regex;
+
+// HF's Split: each match of the pattern is a delimiter, handled by behavior; with invert,
+// the matches are the pieces and the text between them the delimiters.
+struct SplitPreTokenizer final : PreTokenizer {
+  std::shared_ptr<const Regex> pattern;
+  SplitBehavior behavior = SplitBehavior::isolated;
+  bool invert = false;
+  void pre_tokenize(std::vector<Piece>& pieces) const override;
+};
+
 // GPT-2's byte-level pre-tokenizer: its regex split, then every UTF-8 byte becomes
 // one printable char (bytes_to_unicode), which is what byte-level BPE vocabularies hold.
 struct ByteLevelPreTokenizer final : PreTokenizer {

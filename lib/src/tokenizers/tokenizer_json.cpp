@@ -10,6 +10,7 @@
 #include "loaders.hpp"
 #include "normalizers.hpp"
 #include "pre_tokenizers.hpp"
+#include "regex.hpp"
 #include "precompiled.hpp"
 #include "unigram.hpp"
 #include "wordpiece.hpp"
@@ -123,6 +124,20 @@ std::unique_ptr<PreTokenizer> parse_pre_tokenizer(const json& j, const fs::path&
     auto p = std::make_unique<ByteLevelPreTokenizer>();
     p->add_prefix_space = json_value<bool>(j, "add_prefix_space", true, file);
     p->use_regex = json_value<bool>(j, "use_regex", true, file);
+    return p;
+  }
+  if (type == "Split") {
+    auto p = std::make_unique<SplitPreTokenizer>();
+    const json& pattern = j.at("pattern");
+    if (pattern.contains("Regex") && pattern["Regex"].is_string()) {
+      p->pattern = std::make_shared<Regex>(pattern["Regex"].get<std::string>());
+    } else if (pattern.contains("String") && pattern["String"].is_string()) {
+      p->pattern = std::make_shared<Regex>(literal_pattern(pattern["String"].get<std::string>()));
+    } else {
+      unsupported(file, "Split pattern", pattern.dump());
+    }
+    p->behavior = parse_behavior(j, file);
+    p->invert = json_value<bool>(j, "invert", false, file);
     return p;
   }
   if (type == "Metaspace") {
