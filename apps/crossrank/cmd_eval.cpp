@@ -26,7 +26,7 @@ void eval(EvalCli& o) {
   }
   std::vector<NamedFile> inputs = {{"--qrels", o.eval.qrels_path}};
   if (!o.scores.empty()) inputs.push_back({"--scores", o.scores});
-  std::vector<NamedFile> outputs;
+  std::vector<NamedFile> outputs = {{"(the metrics)", "-"}};
   if (!o.eval.per_query_path.empty()) outputs.push_back({"--per-query", o.eval.per_query_path});
   Json result;
   if (!o.scores.empty()) {
@@ -37,14 +37,14 @@ void eval(EvalCli& o) {
     check_files(o.common, inputs, outputs);
     // The same path as `rerank`, every document's score going to the metrics.
     RankingEvaluator evaluator(o.eval);
-    run_model_command("eval (rerank)", o.common, [&](Reranker& r, LineSource& in, const RunOptions& run) {
+    run_model_command("eval (rerank)", o.common, o.eval.per_query_path, [&](Reranker& r, LineSource& in, const RunOptions& run) {
       return run_rerank(r, in, static_cast<RerankSink&>(evaluator), run);
     });
     result = evaluator.result();
   } else {
     check_files(o.common, inputs, outputs);
     CorrelationEvaluator evaluator(o.eval);
-    run_model_command("eval (score)", o.common, [&](Reranker& r, LineSource& in, const RunOptions& run) {
+    run_model_command("eval (score)", o.common, "", [&](Reranker& r, LineSource& in, const RunOptions& run) {
       return run_score(r, in, static_cast<ScoreSink&>(evaluator), run);
     });
     result = evaluator.result();

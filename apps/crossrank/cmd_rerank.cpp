@@ -17,22 +17,6 @@ struct RerankCli {
   std::string doc_fields;
 };
 
-// "title,url" into DocumentOptions ("all": every field).
-void parse_doc_fields(const std::string& list, DocumentOptions& d) {
-  if (list == "all") {
-    d.all_fields = true;
-    return;
-  }
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t comma = std::min(list.find(',', start), list.size());
-    const std::string name = list.substr(start, comma - start);
-    if (name.empty()) throw ConfigError("--doc-fields \"" + list + "\": expected field names separated by commas, or all");
-    d.fields.push_back(name);
-    start = comma + 1;
-  }
-}
-
 }  // namespace
 
 void add_rerank_command(CLI::App& app) {
@@ -90,12 +74,12 @@ void add_rerank_command(CLI::App& app) {
     if (o->label >= 0) run.label = static_cast<size_t>(o->label);
     if (!o->shard.empty()) parse_shard(o->shard, run);
     if (!o->doc_fields.empty()) parse_doc_fields(o->doc_fields, run.documents);
-    check_files(c);
-    if (c.append) {
-      if (c.output == "-") throw ConfigError("--resume needs -o FILE (it reads what the file holds)");
-      run.done = prepare_resume(c.output, run.format);
-    }
-    run_writing_command("rerank", c, run_rerank);
+    check_rerank_options(run);
+    if (c.append && c.output == "-") throw ConfigError("--resume needs -o FILE (it reads what the file holds)");
+    // --resume cuts -o back to its complete queries: only once every option is known good.
+    run_writing_command("rerank", c, run_rerank, [&] {
+      if (c.append) run.done = prepare_resume(c.output, run.format);
+    });
   });
 }
 

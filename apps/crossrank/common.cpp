@@ -182,12 +182,13 @@ void log_summary(const char* command, const RunSummary& summary, const Reranker&
 
 // On a terminal (stderr), a progress line rewritten at most twice a second: output lines,
 // pairs, pairs/s and, when the input is a file, the share of it whose output is written and
-// the time left. Silent when stdout is that terminal too, where output lines would break it.
+// the time left. Silent when the run writes to stdout and stdout is a terminal too, where
+// output lines would break it.
 class Progress {
  public:
-  Progress(const char* command, const LineReader& in, const std::string& output)
+  Progress(const char* command, const LineReader& in, const std::string& live_output)
       : command_(command), in_(in), start_(std::chrono::steady_clock::now()),
-        shown_(isatty(STDERR_FILENO) && !(output == "-" && isatty(STDOUT_FILENO)) &&
+        shown_(isatty(STDERR_FILENO) && !(live_output == "-" && isatty(STDOUT_FILENO)) &&
                log::enabled(log::Level::info)) {}
   ~Progress() {
     if (printed_) std::fputs("\r\033[K", stderr);  // the summary line takes its place
@@ -239,29 +240,29 @@ std::vector<std::string> flat_doc_keys(const DocumentOptions& d) {
 }  // namespace
 
 void hint_for_extras(const CLI::App& app) {
-  std::vector<std::string> extras = app.remaining();
   for (const CLI::App* cmd : app.get_subcommands()) {
-    for (const std::string& arg : cmd->remaining()) extras.push_back(arg);
-  }
-  for (const std::string& arg : extras) {
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(arg, ec)) {
-      std::fprintf(stderr, "crossrank: hint: to read %s, give it with -i %s (without -i, crossrank reads standard input)\n",
-                   arg.c_str(), arg.c_str());
-    } else if (std::filesystem::is_directory(arg, ec)) {
-      std::fprintf(stderr, "crossrank: hint: to use the model bundle %s, give it with -m %s\n", arg.c_str(), arg.c_str());
+    const CLI::Option* model = cmd->get_option_no_throw("--model");
+    const CLI::Option* input = cmd->get_option_no_throw("--input");
+    for (const std::string& arg : cmd->remaining()) {
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(arg, ec) && input && input->count() == 0) {
+        std::fprintf(stderr, "crossrank: hint: to read %s, give it with -i %s (without -i, crossrank reads standard input)\n",
+                     arg.c_str(), arg.c_str());
+      } else if (std::filesystem::is_directory(arg, ec) && model && model->count() == 0) {
+        std::fprintf(stderr, "crossrank: hint: to use the model bundle %s, give it with -m %s\n", arg.c_str(), arg.c_str());
+      }
     }
   }
 }
 
 void check_files(const CommonOptions& o, std::vector<NamedFile> inputs, std::vector<NamedFile> outputs) {
   inputs.insert(inputs.begin(), {"-i", o.input});
-  outputs.insert(outputs.begin(), {"-o", o.output});
   if (!o.run.rejects_path.empty()) outputs.push_back({"--rejects", o.run.rejects_path});
   check_distinct_files(inputs, outputs);
 }
 
-void run_model_command(const char* command, const CommonOptions& o, const RunFn& run) {
+void run_model_command(const char* command, const CommonOptions& o, const std::string& live_output,
+                       const RunFn& run) {
   Reranker reranker = load_reranker(o);
   // From here on SIGINT/SIGTERM stop the run after its finished records (interrupt.hpp).
   install_stop_handlers();
@@ -270,7 +271,7 @@ void run_model_command(const char* command, const CommonOptions& o, const RunFn&
   RunOptions options = o.run;
   RunSummary summary;
   {
-    Progress progress(command, in, o.output);
+    Progress progress(command, in, live_output);
     progress.attach(options);
     if (o.flat) {
       FlatGroups groups(in, o.group_all, flat_doc_keys(o.run.documents));
@@ -285,9 +286,11 @@ void run_model_command(const char* command, const CommonOptions& o, const RunFn&
   log_summary(command, summary, reranker, seconds);
 }
 
-void run_writing_command(const char* command, const CommonOptions& o, WriteFn run) {
-  check_files(o);
-  run_model_command(command, o, [&](Reranker& reranker, LineSource& in, const RunOptions& options) {
+void run_writing_command(const char* command, const CommonOptions& o, WriteFn run,
+                         const std::function<void()>& prepare) {
+  check_files(o, {}, {{"-o", o.output}});
+  if (prepare) prepare();
+  run_model_command(command, o, o.output, [&](Reranker& reranker, LineSource& in, const RunOptions& options) {
     LineWriter out(o.output, o.append);
     RunSummary summary = run(reranker, in, out, options);
     out.flush();

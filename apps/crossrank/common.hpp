@@ -37,17 +37,22 @@ Reranker load_reranker(const CommonOptions& o);
 // "--shard I/N" into run.shard_index and run.shard_count; ConfigError when malformed.
 void parse_shard(const std::string& text, RunOptions& run);
 
-// Refuses (ConfigError) an output that is the same file as an input, before anything is
-// opened for writing: -o and --rejects against -i, and any more files a subcommand names.
-void check_files(const CommonOptions& o, std::vector<NamedFile> inputs = {}, std::vector<NamedFile> outputs = {});
+// Refuses (ConfigError) an output that is the same file as an input, or as another output,
+// before anything is opened for writing: -i against the outputs given (and --rejects), and
+// any more inputs a subcommand names.
+void check_files(const CommonOptions& o, std::vector<NamedFile> inputs, std::vector<NamedFile> outputs);
 
 using RunFn = std::function<RunSummary(Reranker&, LineSource&, const RunOptions&)>;
 // Loads the model, runs one subcommand over the input (--flat rows grouped into queries), and
-// logs a summary on stderr.
-void run_model_command(const char* command, const CommonOptions& o, const RunFn& run);
-// The same for the subcommands that write lines to -o.
+// logs a summary on stderr. live_output: where lines go while it runs ("" for none), which
+// keeps the progress line off a terminal they are written to.
+void run_model_command(const char* command, const CommonOptions& o, const std::string& live_output,
+                       const RunFn& run);
+// The same for the subcommands that write lines to -o: the files are checked, then prepare
+// runs (rerank --resume), then the model.
 using WriteFn = RunSummary (*)(Reranker&, LineSource&, LineWriter&, const RunOptions&);
-void run_writing_command(const char* command, const CommonOptions& o, WriteFn run);
+void run_writing_command(const char* command, const CommonOptions& o, WriteFn run,
+                         const std::function<void()>& prepare = {});
 
 // After CLI11's "arguments were not expected": a hint on stderr when one of them is a file
 // (meant for -i) or a bundle directory (meant for -m).

@@ -79,6 +79,10 @@ int main(int argc, char** argv) {
     app.exit(e);
     cli::hint_for_extras(app);
     return 2;
+  } catch (const CLI::RequiredError& e) {
+    app.exit(e);
+    cli::hint_for_extras(app);  // `rerank DIR -i FILE`: the -m forgotten
+    return 2;
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;

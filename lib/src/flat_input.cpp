@@ -12,9 +12,6 @@ namespace crossrank {
 
 namespace {
 
-constexpr const char* kListKeys[] = {"docs", "documents", "candidates", "passages", "texts"};
-constexpr const char* kTextKeys[] = {"text", "contents", "passage"};
-constexpr const char* kDocKeys[] = {"docid", "doc_id", "id", "pid", "text", "contents", "passage", "label", "relevance"};
 
 // The qid and the row as parsed; throws InputError naming the field.
 std::pair<std::string, Json> parse_row(const std::string& raw) {
@@ -24,11 +21,11 @@ std::pair<std::string, Json> parse_row(const std::string& raw) {
   if (!qid) throw InputError("a flat row needs a \"qid\" (string or integer)");
   auto query = row.find("query");
   if (query == row.end() || !query->is_string()) throw InputError("a flat row needs a \"query\" string");
-  const size_t texts = static_cast<size_t>(std::count_if(std::begin(kTextKeys), std::end(kTextKeys), [&](const char* k) {
+  const size_t texts = static_cast<size_t>(std::count_if(std::begin(kDocTextKeys), std::end(kDocTextKeys), [&](const char* k) {
     return row.contains(k) && row[k].is_string();
   }));
   if (texts != 1) {
-    const bool rerank_line = std::any_of(std::begin(kListKeys), std::end(kListKeys), [&](const char* k) { return row.contains(k); });
+    const bool rerank_line = std::any_of(std::begin(kDocListKeys), std::end(kDocListKeys), [&](const char* k) { return row.contains(k); });
     throw InputError(std::string("a flat row needs one \"text\" (or \"contents\", \"passage\") string") +
                      (rerank_line ? ": this is a rerank line (a query with its document list): leave out --flat" : ""));
   }
@@ -38,14 +35,20 @@ std::pair<std::string, Json> parse_row(const std::string& raw) {
 }  // namespace
 
 FlatGroups::FlatGroups(LineSource& rows, bool group_all, std::vector<std::string> doc_keys)
-    : in_(rows), group_all_(group_all), doc_keys_(std::move(doc_keys)), finished_(std::make_unique<QidLines>()) {}
+    : in_(rows), group_all_(group_all), doc_keys_(std::move(doc_keys)), finished_(std::make_unique<QidLines>()) {
+  for (const std::string& key : doc_keys_) {
+    if (key == "qid" || key == "query") {
+      throw ConfigError("--doc-fields " + key + ": with --flat, \"" + key +
+                        "\" says which query a row belongs to; it cannot be a document field");
+    }
+  }
+}
 
 FlatGroups::~FlatGroups() = default;
 
 bool FlatGroups::is_doc_key(const std::string& key) const {
-  return std::find_if(std::begin(kDocKeys), std::end(kDocKeys), [&](const char* k) { return key == k; }) !=
-             std::end(kDocKeys) ||
-         std::find(doc_keys_.begin(), doc_keys_.end(), key) != doc_keys_.end();
+  auto in = [&](const auto& keys) { return std::find(std::begin(keys), std::end(keys), key) != std::end(keys); };
+  return in(kDocIdKeys) || in(kDocTextKeys) || in(kDocLabelKeys) || in(doc_keys_);
 }
 
 void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Group>& group, bool* other_qid) {
@@ -95,12 +98,16 @@ std::optional<FlatGroups::Group> FlatGroups::read_group() {
   std::string raw;
   while (true) {
     size_t line = 0;
+    const uint64_t before = in_.position();  // before a row that may belong to the next query
     if (held_) {
       raw = std::move(held_->first);
       line = held_->second;
       held_.reset();
     } else {
-      if (!in_.next(raw)) return std::exchange(open_, std::nullopt);
+      if (!in_.next(raw)) {
+        position_ = in_.position();
+        return std::exchange(open_, std::nullopt);
+      }
       line = in_.line_number();
     }
     if (is_blank(raw)) continue;
@@ -109,6 +116,7 @@ std::optional<FlatGroups::Group> FlatGroups::read_group() {
     add_row(raw, line, open_, &other_qid);
     if (other_qid) {
       held_.emplace(std::move(raw), line);
+      position_ = before;
       return std::exchange(open_, std::nullopt);
     }
   }

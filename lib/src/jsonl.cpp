@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <string_view>
 
@@ -30,25 +31,44 @@ struct Compression {
   const char* cat;  // the command that decompresses it to stdout
 };
 
-// The compression of data starting with these bytes; nullptr for anything else.
+// The compression of data starting with these bytes; nullptr for anything else. Each magic
+// starts with a byte no JSON text starts with, but bzip2's "BZh" could begin a text line (a
+// qrels file's qid): its level digit and block (or end) magic must follow too.
 const Compression* compression_of(const char* data, size_t size) {
   static const Compression kFormats[] = {{"\x1F\x8B", "gzip", "zcat"},
                                          {"BZh", "bzip2", "bzcat"},
                                          {"\xFD" "7zXZ", "xz", "xzcat"},
                                          {"\x28\xB5\x2F\xFD", "zstd", "zstdcat"}};
+  const std::string_view head(data, size);
   for (const auto& f : kFormats) {
-    if (size >= f.magic.size() && std::string_view(data, f.magic.size()) == f.magic) return &f;
+    if (head.substr(0, f.magic.size()) != f.magic) continue;
+    if (f.magic == "BZh") {
+      const std::string_view block = head.substr(4, 6);
+      if (size < 10 || head[3] < '1' || head[3] > '9' ||
+          (block != "\x31\x41\x59\x26\x53\x59" && block != "\x17\x72\x45\x38\x50\x90")) {
+        continue;
+      }
+    }
+    return &f;
   }
   return nullptr;
 }
 
-// The regular file behind a path ("-": fd), or nothing.
-std::optional<struct stat> regular_file(const std::string& path, int fd) {
+// How two names of one file are recognised: device and inode when it exists, else its
+// absolute path with the existing part's symlinks resolved (an output not created yet).
+// Nothing for what is not a regular file (a terminal, a pipe, /dev/null): it cannot be
+// destroyed by writing. "-": the stream fd.
+std::optional<std::string> identity(const std::string& path, int fd) {
   struct stat st {};
-  if ((path == "-" ? ::fstat(fd, &st) : ::stat(path.c_str(), &st)) != 0 || !S_ISREG(st.st_mode)) {
-    return std::nullopt;
+  if ((path == "-" ? ::fstat(fd, &st) : ::stat(path.c_str(), &st)) == 0) {
+    if (!S_ISREG(st.st_mode)) return std::nullopt;
+    return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
   }
-  return st;
+  if (path == "-") return std::nullopt;
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  if (ec) return std::nullopt;
+  return "path " + canonical.string();
 }
 
 std::string describe(const NamedFile& f, const char* stream) {
@@ -59,23 +79,23 @@ std::string describe(const NamedFile& f, const char* stream) {
 
 void check_distinct_files(const std::vector<NamedFile>& inputs, const std::vector<NamedFile>& outputs) {
   for (size_t o = 0; o < outputs.size(); ++o) {
-    const auto out = regular_file(outputs[o].path, STDOUT_FILENO);
+    const auto out = identity(outputs[o].path, STDOUT_FILENO);
     if (!out) continue;
-    auto same = [&](const NamedFile& other, int fd) {
-      const auto st = regular_file(other.path, fd);
-      return st && st->st_dev == out->st_dev && st->st_ino == out->st_ino;
-    };
     for (const auto& in : inputs) {
-      if (!same(in, STDIN_FILENO)) continue;
+      if (identity(in.path, STDIN_FILENO) != out) continue;
       throw ConfigError(describe(outputs[o], "the standard output") + " is the same file as " +
                         describe(in, "the standard input") +
                         ": writing it would destroy the input as it is read. Write to another file "
                         "(and rename it afterwards)");
     }
     for (size_t p = 0; p < o; ++p) {
-      if (!same(outputs[p], STDOUT_FILENO)) continue;
+      // Two outputs on stdout are one stream on purpose (eval --per-query -).
+      if ((outputs[p].path == "-" && outputs[o].path == "-") || identity(outputs[p].path, STDOUT_FILENO) != out) {
+        continue;
+      }
       throw ConfigError(describe(outputs[o], "the standard output") + " is the same file as " +
-                        describe(outputs[p], "the standard output") + ": give each its own file");
+                        describe(outputs[p], "the standard output") +
+                        ": both would write it, each over the other; give each its own file");
     }
   }
 }

@@ -311,6 +311,17 @@ std::vector<Entry> read_entries(const Archive& a, const Directory& dir) {
       a.corrupted("stored entry " + e.name + " has different compressed and uncompressed sizes");
     }
   }
+  // Entries that share bytes would have those bytes checked again and again (a crafted
+  // directory could repeat one large entry without end); Python's zipfile refuses them too.
+  std::vector<const Entry*> by_offset;
+  for (const Entry& e : entries) by_offset.push_back(&e);
+  std::sort(by_offset.begin(), by_offset.end(),
+            [](const Entry* x, const Entry* y) { return x->local_offset < y->local_offset; });
+  for (size_t i = 1; i < by_offset.size(); ++i) {
+    if (by_offset[i - 1]->data_offset + by_offset[i - 1]->compressed > by_offset[i]->local_offset) {
+      a.corrupted("entries " + by_offset[i - 1]->name + " and " + by_offset[i]->name + " overlap");
+    }
+  }
   return entries;
 }
 

@@ -14,10 +14,6 @@ namespace crossrank {
 
 namespace {
 
-constexpr const char* kDocListKeys[] = {"docs", "documents", "candidates", "passages", "texts"};
-constexpr const char* kDocIdKeys[] = {"id", "docid", "doc_id", "pid"};
-constexpr const char* kDocTextKeys[] = {"text", "contents", "passage"};
-constexpr const char* kDocLabelKeys[] = {"label", "relevance"};
 
 std::string quote(std::string_view key) { return "\"" + std::string(key) + "\""; }
 
@@ -118,8 +114,10 @@ Document parse_document(const Json& value, size_t position, const std::string& l
 
 // What an object that is not a rerank line looks like, as a hint; empty when nothing fits.
 std::string rerank_hint(const Json& j) {
-  if (j.contains("qid") && (j.contains("text") || j.contains("contents") || j.contains("passage") ||
-                            j.contains("docid") || j.contains("doc_id") || j.contains("pid"))) {
+  auto any = [&](const auto& keys) {
+    return std::any_of(std::begin(keys), std::end(keys), [&](const char* k) { return j.contains(k); });
+  };
+  if (j.contains("qid") && (any(kDocTextKeys) || any(kDocIdKeys))) {
     return ": this looks like a flat row, one (query, candidate) per line: use rerank --flat";
   }
   for (const char* key : {"text", "document", "text_b", "sentence2"}) {
@@ -182,6 +180,27 @@ const Json* qid_of(const Json& record) {
   if (!record.is_object()) return nullptr;
   auto it = record.find("qid");
   return it != record.end() && (it->is_string() || it->is_number_integer()) ? &*it : nullptr;
+}
+
+void parse_doc_fields(std::string_view list, DocumentOptions& documents) {
+  if (list == "all") {
+    documents.all_fields = true;
+    return;
+  }
+  for (size_t start = 0; start <= list.size();) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    const std::string name(list.substr(start, comma - start));
+    if (name.empty()) {
+      throw ConfigError("--doc-fields \"" + std::string(list) + "\": expected field names separated by commas, or all");
+    }
+    if (std::find(std::begin(kResultKeys), std::end(kResultKeys), name) != std::end(kResultKeys)) {
+      throw ConfigError("--doc-fields " + name + ": every result has its own \"" + name +
+                        "\" (id, index, score and label always; text with --return-text), so a document's "
+                        "field of that name cannot be copied; rename it in the input");
+    }
+    documents.fields.push_back(name);
+    start = comma + 1;
+  }
 }
 
 RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits,
@@ -285,7 +304,10 @@ std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& 
     }
     results.push_back(std::move(item));
   }
-  if (ranked.size() < request.docs.size()) request.record["num_docs"] = request.docs.size();
+  // A "num_docs" of the user's own would tell eval about a cut that did not happen: replaced.
+  if (ranked.size() < request.docs.size() || request.record.contains("num_docs")) {
+    request.record["num_docs"] = request.docs.size();
+  }
   request.record["results"] = std::move(results);
   return request.record.dump();
 }

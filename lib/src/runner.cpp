@@ -240,7 +240,7 @@ void parse_chunk(const std::vector<std::string>& lines, const std::vector<std::e
 void report_skipped(size_t skipped, size_t lines, const RunOptions& options) {
   if (skipped == 0) return;
   log::warn_always(std::to_string(skipped) + " of " + std::to_string(lines) +
-                   " input lines were bad and skipped (--skip-invalid); " +
+                   " input lines read were bad and skipped (--skip-invalid); " +
                    (options.rejects_path.empty() ? std::string("their errors are logged above as warnings (without -q); "
                                                                "--rejects FILE keeps the lines")
                                                  : "they are in " + options.rejects_path));
@@ -263,7 +263,13 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
   Rejects rejects(options.rejects_path);
   const size_t window = std::max<size_t>(1, options.window_pairs);
   size_t skipped = 0;  // this thread's count; the writer's fields are read after drain()
-  size_t lines_seen = 0;
+  // The count reaches stderr however the run ends: at the end, at --max-skipped, or at an error.
+  struct ReportSkipped {
+    const size_t& skipped;
+    const LineSource& in;
+    const RunOptions& options;
+    ~ReportSkipped() { report_skipped(skipped, in.lines_read(), options); }
+  } report{skipped, in, options};
   bool input_ended = false;  // read to its end, not cut short by a stop
   Window<Request> current;
   {
@@ -310,7 +316,6 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
       if (lines.empty()) break;
       parse_chunk(lines, failed, parse, workers, parsed);
       for (size_t i = 0; i < lines.size(); ++i) {
-        ++lines_seen;
         if (parsed[i].error) {
           try {
             std::rethrow_exception(parsed[i].error);
@@ -321,7 +326,6 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
               hand_over();
               writer.drain();
               if (too_many) {
-                report_skipped(skipped, lines_seen - 1, options);
                 rethrow_with_context(e, "line " + std::to_string(numbers[i]) + ": stopped here, " +
                                             std::to_string(*options.max_skipped) +
                                             " bad lines were skipped already (--max-skipped): ");
@@ -346,7 +350,6 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
   }
   if (out) out->flush();
   summary.skipped = skipped;
-  report_skipped(skipped, lines_seen, options);
   // A stop that came once every line was read and written has nothing left to stop.
   if (stop_requested() && !input_ended) throw stopped_at(in.line_number() + 1, summary);
   return summary;
@@ -363,7 +366,8 @@ void require_finite(const float* scores, size_t labels, What what) {
   }
 }
 
-// What the options of rerank say together; each alone was parsed into its type.
+}  // namespace
+
 void check_rerank_options(const RunOptions& options) {
   if (options.format == OutputFormat::trec) check_run_tag(options.run_tag);
   if (options.long_docs != LongDocs::chunk && (options.aggregate || options.chunk_stride)) {
@@ -375,6 +379,8 @@ void check_rerank_options(const RunOptions& options) {
                       std::to_string(options.shard_count) + ": expected I/N with 0 <= I < N");
   }
 }
+
+namespace {
 
 // A rerank request and, with --long-docs chunk, how many windows (pairs) each document became.
 struct Windowed {
@@ -519,9 +525,24 @@ RunSummary score_windows(Reranker& reranker, LineSource& in, LineWriter* out, co
 }  // namespace
 
 RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
-  OverwriteWarning overwrite("results");
+  OverwriteWarning overwrite("results"), overwrite_count("num_docs");
   size_t below_min_score = 0;  // the writing thread's
+  bool warned_reserved = false;
+  // --doc-fields all: a document's own "score" or "index" (a first stage's, say) is not copied.
+  auto check_reserved = [&](const RerankRequest& r) {
+    for (const Document& d : r.docs) {
+      if (warned_reserved || !d.fields.is_object()) return;
+      for (const char* key : {"score", "index"}) {
+        if (!d.fields.contains(key)) continue;
+        log::warn(std::string("--doc-fields all: documents' own \"") + key + "\" fields are not copied (the "
+                  "result's is crossrank's); rename them in the input to keep them");
+        warned_reserved = true;
+        return;
+      }
+    }
+  };
   auto finish = [&](RerankRequest& r, const std::vector<float>& scores) -> size_t {
+    if (options.documents.all_fields) check_reserved(r);
     std::vector<RankedDoc> ranked = rank(scores, options.top_k);
     if (options.min_score) {
       const auto kept = std::find_if(ranked.begin(), ranked.end(),
@@ -535,6 +556,7 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
       case OutputFormat::tsv: formatted = format_rerank_tsv(r, ranked); break;
       case OutputFormat::jsonl:
         overwrite.check(r.record);
+        overwrite_count.check(r.record);
         formatted = format_rerank(r, ranked, options.return_text);
         break;
     }

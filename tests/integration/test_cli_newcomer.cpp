@@ -57,6 +57,17 @@ TEST_CASE("an output that is the input is refused before anything is written", "
   CHECK(WEXITSTATUS(std::system(appended.c_str())) == 2);
   CHECK(slurp(in) == text);
   CHECK(run("score " + kModel + i + " -o " + in.string()).code == 2);
+  // Two outputs naming one file that does not exist yet: the rejects would be written over.
+  const Result both = run("rerank " + kModel + i + " -o " + d + "/new.jsonl --skip-invalid --rejects " + d + "/./new.jsonl");
+  CHECK(both.code == 2);
+  CHECK_THAT(both.err, Catch::Contains("--rejects") && Catch::Contains("-o"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "new.jsonl"));
+  // --resume cuts -o only once every option is known good.
+  const auto kept = dir.write("kept.trec", "q0 Q0 d 1 0.5 tag\nq1 Q0 d 1 0.5 tag\n");
+  CHECK(run("rerank " + kModel + i + " -o " + kept.string() + " --resume --format trec --run-tag 'a b'").code == 2);
+  CHECK(slurp(kept) == "q0 Q0 d 1 0.5 tag\nq1 Q0 d 1 0.5 tag\n");
+  // eval's metrics and --per-query - share stdout on purpose.
+  CHECK(run("eval --task rerank -q " + kModel + " -i " + kLabelled + " --per-query -").code == 0);
   CHECK(run("eval --task rerank " + kModel + " -i " + kLabelled + " --per-query " + kLabelled).code == 2);
   CHECK(slurp(in) == text);
 }
@@ -87,6 +98,13 @@ TEST_CASE("eval refuses rerank output cut by -k, and -m equals --scores on whole
   const Result whole = run("rerank -q " + kModel + " -i " + kLabelled);
   REQUIRE(whole.code == 0);
   CHECK_FALSE(whole.lines()[0].contains("num_docs"));  // nothing cut: the output is as before
+  // A "num_docs" of the user's own is replaced by the true count, so eval is not misled.
+  const Result own = run("rerank " + kModel,
+                         R"({"qid":"a","num_docs":1000,"query":"q","docs":[{"text":"x","label":1},"y"]})" "\n");
+  REQUIRE(own.code == 0);
+  CHECK(own.lines()[0]["num_docs"] == 2);
+  CHECK_THAT(own.err, Catch::Contains("\"num_docs\" is replaced"));
+  CHECK(run("eval --task rerank --scores -", own.out).code == 0);
   const Result from_scores = run("eval --task rerank --scores -", whole.out);
   const Result from_model = run("eval --task rerank -q " + kModel + " -i " + kLabelled);
   REQUIRE(from_scores.code == 0);
@@ -136,7 +154,7 @@ TEST_CASE("skipped lines are counted on stderr even with -q, and --max-skipped s
   const Result quiet = run("rerank -q --skip-invalid --rejects " + rejects.string() + " " + kModel, input);
   CHECK(quiet.code == 0);
   CHECK(quiet.lines().size() == 2);
-  CHECK_THAT(quiet.err, Catch::Contains("warning: 2 of 4 input lines were bad and skipped") &&
+  CHECK_THAT(quiet.err, Catch::Contains("warning: 2 of 4 input lines read were bad and skipped") &&
                             Catch::Contains(rejects.string()));
   CHECK(run("rerank --log-level off --skip-invalid " + kModel, input).err.empty());
   const Result capped = run("rerank -q --skip-invalid --max-skipped 1 " + kModel, input);
@@ -145,6 +163,11 @@ TEST_CASE("skipped lines are counted on stderr even with -q, and --max-skipped s
   CHECK_THAT(capped.err, Catch::Contains("line 3:") && Catch::Contains("--max-skipped"));
   CHECK(run("rerank -q --skip-invalid --max-skipped 2 " + kModel, input).code == 0);
   CHECK(run("rerank --max-skipped 2 " + kModel, input).code == 2);  // needs --skip-invalid
+  // --flat: the count is of rows read, not of queries.
+  const std::string rows = R"({"qid":1,"query":"q","text":"a"})" "\n" R"({"qid":1,"query":"q"})" "\n"
+                           R"({"qid":1,"query":"q","text":"b"})" "\n" R"({"qid":2,"query":"r","text":"c"})" "\n";
+  CHECK_THAT(run("rerank --flat -q --skip-invalid " + kModel, rows).err,
+             Catch::Contains("1 of 4 input lines read were bad"));
 }
 
 TEST_CASE("hints for the common mistakes", "[cli][newcomer]") {
@@ -160,6 +183,14 @@ TEST_CASE("hints for the common mistakes", "[cli][newcomer]") {
   const Result positional = run("rerank " + kModel + plain.string());
   CHECK(positional.code == 2);
   CHECK_THAT(positional.err, Catch::Contains("give it with -i " + plain.string()));
+  const std::string bundle = (data_dir() / "models" / "tiny-bert").string();
+  const Result no_m = run("rerank " + bundle + " -i " + plain.string());
+  CHECK(no_m.code == 2);
+  CHECK_THAT(no_m.err, Catch::Contains("give it with -m " + bundle));
+  // A qrels qid that starts like bzip2's magic is text, not a compressed file.
+  const auto qrels = dir.write("bz.qrels", "BZh1 0 d1 1\n");
+  CHECK(run("eval --task rerank " + kModel + " --qrels " + qrels.string(),
+            R"({"qid":"BZh1","query":"q","docs":[{"id":"d1","text":"x"}]})" "\n").code == 0);
 
   const Result to_score = run("score " + kModel, queries(1));
   CHECK(to_score.code == 3);
@@ -241,6 +272,8 @@ TEST_CASE("document fields: --doc-fields carries them, --with-title scores title
   CHECK(by_id["x"]["bm25"] == 3.5);
   CHECK(by_id["y"]["url"] == "u2");
   CHECK_FALSE(by_id["x"].contains("title"));
+  CHECK(run("rerank --doc-fields score " + kModel, input).code == 2);  // the result's own
+  CHECK(run("rerank --flat --doc-fields qid " + kModel, input).code == 2);
   const Result all = run("rerank --doc-fields all " + kModel, input);
   REQUIRE(all.code == 0);
   const json all_results = all.lines().at(0).at("results");

@@ -375,3 +375,22 @@ TEST_CASE("model archive: an entry larger than one piece of the parallel check",
                Contains("archive/data/0") && Contains("CRC"));
   }
 }
+
+TEST_CASE("model archive: a directory naming one entry's bytes again and again is refused",
+          "[model_archive]") {
+  // Each repeat would have the same megabyte checked once more: a crafted file could make the
+  // check run without end. Python's zipfile refuses such overlaps too.
+  TempDir dir;
+  const std::string zip = make_zip({{"archive/data/0", pattern(1 << 20, 7)}}, false);
+  const size_t end = zip.size() - 22;  // the end record (no comment)
+  const uint32_t directory_size = le32(zip, end + 12), directory_offset = le32(zip, end + 16);
+  const std::string record = zip.substr(directory_offset, directory_size);
+  std::string repeated = zip.substr(0, directory_offset);
+  const int copies = 50;
+  for (int i = 0; i < copies; ++i) repeated += record;
+  std::string tail = zip.substr(end);
+  tail[8] = tail[10] = static_cast<char>(copies);  // entries on this disk, entries in all
+  const uint32_t size = directory_size * copies;
+  for (int b = 0; b < 4; ++b) tail[12 + b] = static_cast<char>((size >> (8 * b)) & 0xFF);
+  CHECK_THAT(model_error(dir.write("model.pt", repeated + tail)), Contains("overlap"));
+}

@@ -166,7 +166,7 @@ TEST_CASE("the same file as input and output is refused, however it is spelled",
              Catch::Contains("--rejects") && Catch::Contains("-o"));
 }
 
-TEST_CASE("--with-title joins title and text as BEIR does, stripped as Python strips", "[pipeline]") {
+TEST_CASE("the title option joins title and text as BEIR does, stripped as Python strips", "[pipeline]") {
   crossrank::DocumentOptions documents;
   documents.with_title = true;
   // U+3000 and U+001F are whitespace to Python's str.strip(); U+200B (a format character) is not.

@@ -21,7 +21,7 @@ class FlatGroups final : public LineSource {
   // group_all: read every row first and group rows of a qid wherever they are (memory grows
   // with the input); otherwise rows of a qid form one query while they are consecutive, and
   // a qid whose rows come back after another qid's is a bad row (every finished qid is
-  // remembered: about 64 bytes plus the qid's length each). doc_keys: fields that belong to
+  // remembered: 24 to 48 bytes plus the qid's length each). doc_keys: fields that belong to
   // each document besides id, text and label (--doc-fields, --with-title's "title").
   FlatGroups(LineSource& rows, bool group_all, std::vector<std::string> doc_keys = {});
   ~FlatGroups() override;
@@ -31,6 +31,10 @@ class FlatGroups final : public LineSource {
   // calling next() again goes on after it, in the same query.
   bool next(std::string& line) override;
   size_t line_number() const override { return line_number_; }
+  // Streaming: the input's position after the last row of the query next() returned last.
+  // --group-all: 0 (the whole input is read before the first query).
+  uint64_t position() const override { return position_; }
+  size_t lines_read() const override { return in_.lines_read(); }
 
   size_t rows() const { return rows_; }
 
@@ -54,6 +58,7 @@ class FlatGroups final : public LineSource {
   std::vector<std::string> doc_keys_;
   std::unique_ptr<QidLines> finished_;  // streaming: every qid begun, with its first row's line
   size_t line_number_ = 0;
+  uint64_t position_ = 0;
   size_t rows_ = 0;
   std::optional<Group> open_;                            // streaming: the query being read
   std::optional<std::pair<std::string, size_t>> held_;  // a row of the next query

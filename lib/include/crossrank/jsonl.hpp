@@ -26,6 +26,8 @@ class LineSource {
   virtual size_t line_number() const = 0;  // of the line next() returned last
   // Input bytes consumed through the line next() returned last (progress); 0 if unknown.
   virtual uint64_t position() const { return 0; }
+  // Physical input lines read so far, blank ones included.
+  virtual size_t lines_read() const { return line_number(); }
 };
 
 // A line a LineSource cannot use: the caller reports it (or skips it, with --skip-invalid)

@@ -30,12 +30,24 @@ struct RerankRequest {
   const char* list_key = "docs";  // the list's name in the input ("docs", "passages", ...)
 };
 
+// The names rerank input accepts (docs/cli.md#rerank-input), also read by --flat rows.
+inline constexpr const char* kDocListKeys[] = {"docs", "documents", "candidates", "passages", "texts"};
+inline constexpr const char* kDocIdKeys[] = {"id", "docid", "doc_id", "pid"};
+inline constexpr const char* kDocTextKeys[] = {"text", "contents", "passage"};
+inline constexpr const char* kDocLabelKeys[] = {"label", "relevance"};
+// The fields of a result that are crossrank's own: a document's fields of these names are
+// not copied into it.
+inline constexpr const char* kResultKeys[] = {"id", "index", "score", "label", "text"};
+
 // How documents are read beyond id, text and label (docs/formats.md#document-fields).
 struct DocumentOptions {
   std::vector<std::string> fields;  // rerank --doc-fields: copied into each result when present
   bool all_fields = false;          // --doc-fields all: every field but the text
   bool with_title = false;          // --with-title: score (title + " " + text).strip(), as BEIR
 };
+
+// --doc-fields "title,url" (or "all"); ConfigError for an empty name or one of kResultKeys.
+void parse_doc_fields(std::string_view list, DocumentOptions& documents);
 
 // {"text_a","text_b"} | {"query","text"} | {"query","document"} | {"sentence1","sentence2"}
 // | ["a", "b"]
@@ -78,7 +90,8 @@ struct RankedDoc {
 std::vector<RankedDoc> rank(const std::vector<float>& scores, size_t top_k);
 
 // Output lines (without "\n"). A list holding fewer than the query's documents (cut by -k
-// or --min-score) says how many there were in "num_docs", so that `eval` can tell.
+// or --min-score) says how many there were in "num_docs", so that `eval` can tell (as does
+// a line whose input had a "num_docs": it is replaced by the true count).
 std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& ranked,
                           bool return_text);
 // The same ranking as TREC run lines ("qid Q0 docid rank score tag") or tab-separated

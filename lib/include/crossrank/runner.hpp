@@ -82,6 +82,12 @@ class ScoreSink {
 // when a complete line has no qid, IoError when the file cannot be read or cut.
 std::unordered_set<std::string> prepare_resume(const std::string& path, OutputFormat format);
 
+// What rerank's options say together (each alone was parsed into its type): --run-tag with
+// --format trec, --aggregate/--chunk-stride only with --long-docs chunk, the shard. Throws
+// ConfigError. run_rerank checks them too; callers check first when something must wait for
+// valid options (--resume cuts its output file).
+void check_rerank_options(const RunOptions& options);
+
 // Each throws InputError ("line N: ...") for the first bad line unless skip_invalid, after
 // writing every line before it, and Interrupted when a stop was requested (interrupt.hpp),
 // after writing every record finished before it.
