@@ -42,6 +42,35 @@ void accumulate(RankingMetrics& sum, const RankingMetrics& m) {
   sum.precision += m.precision;
 }
 
+// One query's relevance labels, document by document: under --qrels, judged by the
+// document's id (unjudged: not relevant, as in trec_eval); else the document's own label.
+class QueryLabels {
+ public:
+  QueryLabels(const std::optional<Qrels>& qrels, const Json& qid) : from_qrels_(qrels.has_value()) {
+    if (!qrels) return;
+    if (qid.is_null()) throw InputError("missing field \"qid\" (--qrels labels by qid)");
+    if (auto it = qrels->find(id_text(qid)); it != qrels->end()) judged_ = &it->second;
+  }
+  // id, own: the document's id and label, null when it has none; where() names the label.
+  template <typename Where>
+  double label(const Json& id, const Json& own, Where where) {
+    if (from_qrels_) {
+      if (!judged_ || id.is_null()) return 0;
+      const auto rel = judged_->find(id_text(id));
+      return rel == judged_->end() ? 0 : rel->second;
+    }
+    if (own.is_null()) return 0;
+    any_ = true;
+    return relevance(number_field(own, where()));
+  }
+  bool any() const { return from_qrels_ || any_; }  // whether the query has labels at all
+
+ private:
+  bool from_qrels_;
+  const std::unordered_map<std::string, double>* judged_ = nullptr;
+  bool any_ = false;
+};
+
 // Reads every non-blank line of in as a JSON object into put; errors name the line.
 template <typename Put>
 void for_each_record(LineReader& in, Put put) {
@@ -101,36 +130,25 @@ RankingEvaluator::RankingEvaluator(const EvalOptions& options)
 RankingEvaluator::~RankingEvaluator() = default;
 
 void RankingEvaluator::put(const RerankRequest& request, const std::vector<float>& scores) {
-  const Json* qid = qid_of(request.record);
-  if (qrels_ && !qid) throw InputError("missing field \"qid\" (--qrels labels by qid)");
-  const std::unordered_map<std::string, double>* judged = nullptr;
-  if (qrels_) {
-    auto it = qrels_->find(id_text(*qid));
-    if (it != qrels_->end()) judged = &it->second;
-  }
+  const Json* qid_field = qid_of(request.record);
+  const Json qid = qid_field ? *qid_field : Json();
+  QueryLabels judged(qrels_, qid);
   std::vector<double> labels(request.docs.size(), 0.0);
-  bool any_label = qrels_.has_value();  // unjudged documents are not relevant, as in trec_eval
   for (size_t i = 0; i < request.docs.size(); ++i) {
-    const Document& doc = request.docs[i];
-    if (judged) {
-      auto rel = judged->find(id_text(doc.id));
-      if (rel != judged->end()) labels[i] = rel->second;
-    } else if (!qrels_ && !doc.label.is_null()) {
-      labels[i] = relevance(number_field(
-          doc.label, "\"" + std::string(request.list_key) + "\"[" + std::to_string(i) + "] \"label\""));
-      any_label = true;
-    }
+    labels[i] = judged.label(request.docs[i].id, request.docs[i].label, [&] {
+      return "\"" + std::string(request.list_key) + "\"[" + std::to_string(i) + "] \"label\"";
+    });
   }
   // The values rerank would write, so that -m and --scores give the same metrics.
   std::vector<double> written(scores.size());
   std::transform(scores.begin(), scores.end(), written.begin(), [](float s) { return score_json(s).get<double>(); });
-  add(qid ? *qid : Json(), written, labels, any_label);
+  add(qid, written, labels, judged.any());
 }
 
 void RankingEvaluator::put_output(const Json& j) {
   Json qid;
   if (auto it = j.find("qid"); it != j.end()) qid = *it;
-  if (qrels_ && qid.is_null()) throw InputError("missing field \"qid\" (--qrels labels by qid)");
+  QueryLabels judged(qrels_, qid);
   auto results = j.find("results");
   if (results == j.end() || !results->is_array()) {
     throw InputError("missing \"results\" array (expected `crossrank rerank` output)");
@@ -143,12 +161,6 @@ void RankingEvaluator::put_output(const Json& j) {
   }
   std::vector<double> scores(n, 0.0), labels(n, 0.0);
   std::vector<bool> seen(n, false);
-  bool any_label = qrels_.has_value();
-  const std::unordered_map<std::string, double>* judged = nullptr;
-  if (qrels_) {
-    auto it = qrels_->find(id_text(qid));
-    if (it != qrels_->end()) judged = &it->second;
-  }
   for (size_t r = 0; r < n; ++r) {
     const Json& item = (*results)[r];
     const std::string where = "\"results\"[" + std::to_string(r) + "]";
@@ -163,15 +175,9 @@ void RankingEvaluator::put_output(const Json& j) {
     }
     seen[index] = true;
     scores[index] = item["score"].get<double>();
-    if (judged && item.contains("id")) {
-      auto rel = judged->find(id_text(item["id"]));
-      if (rel != judged->end()) labels[index] = rel->second;
-    } else if (!qrels_ && item.contains("label")) {
-      labels[index] = relevance(number_field(item["label"], where + " \"label\""));
-      any_label = true;
-    }
+    labels[index] = judged.label(item.value("id", Json()), item.value("label", Json()), [&] { return where + " \"label\""; });
   }
-  add(qid, scores, labels, any_label);
+  add(qid, scores, labels, judged.any());
 }
 
 void RankingEvaluator::add(const Json& qid, const std::vector<double>& scores, std::vector<double>& labels,
