@@ -48,6 +48,10 @@ Variants (tests/data/goldens/README.md, "Variant tokenizers", has the table):
                             false, handle_chinese_chars false, strip_accents true,
                             lowercase false); WhitespaceSplit + Punctuation Contiguous;
                             BertProcessing; <mask> single_word + lstrip
+  gemma-bpe                 Gemma's layout: char-level BPE from roberta, <pad> <eos>
+                            <bos> <unk> <mask> then the byte tokens, byte_fallback +
+                            fuse_unk; Replace(" " -> "▁") alone; no pre-tokenizer;
+                            <bos> $A <bos> $B; <start_of_turn>, <end_of_turn> added
   qwen-split                Qwen2/Qwen3's layout: roberta's byte-level BPE; NFC; Split
                             (Qwen2's regex, Isolated) + ByteLevel(use_regex false); no
                             template; <|endoftext|>, <|im_start|>, <|im_end|> added
@@ -453,6 +457,31 @@ def v_llama_bpe(src):
     return tok
 
 
+def v_gemma_bpe(src):
+    """Gemma's layout (bge-reranker-v2-gemma): <pad> <eos> <bos> <unk> <mask> first, then the
+    byte tokens; BPE with byte_fallback and fuse_unk; normalizer Replace(" " -> "▁") alone (no
+    Prepend, unlike Llama-2); no pre-tokenizer; <bos> $A / <bos> $A <bos> $B; <start_of_turn>
+    and <end_of_turn> added after the vocabulary."""
+    tokens, merges = src["roberta"]
+    head = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"] + BYTE_TOKENS
+    vocab, m = char_level_bpe(tokens, merges, head)
+    added = specials_added(vocab, ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"])
+    added += [added_token(len(vocab) + i, name) for i, name in enumerate(["<start_of_turn>", "<end_of_turn>"])]
+    post = template("<bos>:0 $A:0", "<bos>:0 $A:0 <bos>:1 $B:1", [("<bos>", vocab["<bos>"])])
+    return tokenizer_json(
+        added,
+        replace(" ", SPACE),
+        None,
+        post,
+        {"type": "Sequence", "decoders": [
+            {"type": "Replace", "pattern": {"String": SPACE}, "content": " "},
+            {"type": "ByteFallback"},
+            {"type": "Fuse"},
+        ]},
+        bpe(vocab, m, unk_token="<unk>", fuse_unk=True, byte_fallback=True),
+    )
+
+
 # Qwen2/Qwen3's pre-tokenizer regex, as their tokenizer.json files hold it (Oniguruma syntax).
 QWEN2_PATTERN = ("(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
                  "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+")
@@ -514,6 +543,7 @@ VARIANTS = collections.OrderedDict([
     ("wordpiece-custom", v_wordpiece_custom),
     ("llama-bpe", v_llama_bpe),
     ("qwen-split", v_qwen_split),
+    ("gemma-bpe", v_gemma_bpe),
     ("split-behaviors", v_split_behaviors),
 ])
 
