@@ -55,7 +55,8 @@ Variants (tests/data/goldens/README.md, "Variant tokenizers", has the table):
   qwen-split                Qwen2/Qwen3's layout: roberta's byte-level BPE; NFC; Split
                             (Qwen2's regex, Isolated) + ByteLevel(use_regex false); no
                             template; <|endoftext|>, <|im_start|>, <|im_end|> added
-  split-behaviors           roberta; Split invert + Removed, Split String "-"
+  split-behaviors           roberta; Replace Regex "\\s+" and "(?i)\\bthe\\b|\\p{Sc}";
+                            Split invert + Removed, Split String "-"
                             MergedWithPrevious, Split MergedWithNext and Contiguous,
                             then ByteLevel(use_regex false)
   llama-bpe                 Llama-2's layout: char-level BPE from roberta with
@@ -515,13 +516,14 @@ def v_qwen_split(src):
 
 def v_split_behaviors(src):
     """Split's other forms: invert with Removed (only the matches stay), a String pattern
-    MergedWithPrevious, a regex MergedWithNext and one Contiguous, before ByteLevel."""
+    MergedWithPrevious, a regex MergedWithNext and one Contiguous, before ByteLevel; a Replace
+    with a general regex (whitespace runs, Unicode classes) before them."""
     tokens, merges = src["roberta"]
     vocab = vocab_dict(tokens)
     added = specials_added(vocab, ROBERTA_SPECIALS + ["<mask>"])
     return tokenizer_json(
         added,
-        None,
+        seq_norm(replace("\\s+", " ", regex=True), replace("(?i)\\bthe\\b|\\p{Sc}", "\u00a7", regex=True)),
         seq_pre(split("[\\p{L}\\p{M}\\p{N}'\\-.,!?]+", "Removed", invert=True),
                 split("-", "MergedWithPrevious", regex=False),
                 split("\\p{Lu}", "MergedWithNext"),

@@ -44,24 +44,12 @@ struct PrependNormalizer final : Normalizer {
   void apply(std::u32string& text, bool& origin_zero) const override;
 };
 
-// What a Replace normalizer looks for: a literal string, or a run of one character whose
-// length lies in [min_run, max_run] (the only regex form real tokenizer files use,
-// e.g. " {2,}"; anything else is rejected at load).
-struct ReplacePattern {
-  std::u32string literal;     // non-empty: a literal pattern
-  char32_t run_char = 0;      // else: runs of this character
-  size_t min_run = 1;
-  size_t max_run = SIZE_MAX;
+class Regex;
 
-  // The length of the match starting at text[i], 0 when there is none.
-  size_t match_at(std::u32string_view text, size_t i) const;
-
-  // Parses an Oniguruma pattern of the supported form; nullopt for any other.
-  static std::optional<ReplacePattern> from_regex(const std::u32string& regex);
-};
-
+// HF's Replace: every non-overlapping match of the pattern (a literal String, or a Regex run
+// by the same engine as Split) becomes content.
 struct ReplaceNormalizer final : Normalizer {
-  ReplacePattern pattern;
+  std::shared_ptr<const Regex> pattern;
   std::u32string content;
   void apply(std::u32string& text, bool& origin_zero) const override;
 };

@@ -36,6 +36,23 @@ char32_t single_char(const json& j, const char* key, const fs::path& file) {
   return s[0];
 }
 
+// A {"String": ...} or {"Regex": ...} pattern (Replace, Split), as a Regex.
+std::shared_ptr<const Regex> parse_pattern(const json& pattern, const char* what, const fs::path& file) {
+  if (pattern.contains("Regex") && pattern["Regex"].is_string()) {
+    try {
+      return std::make_shared<Regex>(pattern["Regex"].get<std::string>());
+    } catch (const ModelError& e) {
+      throw ModelError(file.string() + ": " + what + " " + e.what());
+    }
+  }
+  if (pattern.contains("String") && pattern["String"].is_string()) {
+    const std::string literal = pattern["String"].get<std::string>();
+    if (literal.empty()) throw ModelError(file.string() + ": " + what + " with an empty pattern");
+    return std::make_shared<Regex>(literal_pattern(literal));
+  }
+  unsupported(file, (std::string(what) + " pattern").c_str(), pattern.dump());
+}
+
 std::unique_ptr<Normalizer> parse_normalizer(const json& j, const fs::path& file) {
   const std::string type = type_of(j);
   if (type == "Sequence") {
@@ -76,16 +93,7 @@ std::unique_ptr<Normalizer> parse_normalizer(const json& j, const fs::path& file
   if (type == "Replace") {
     auto n = std::make_unique<ReplaceNormalizer>();
     n->content = u32(j.at("content").get<std::string>());
-    const json& pattern = j.at("pattern");
-    if (pattern.contains("String")) {
-      n->pattern.literal = u32(pattern["String"].get<std::string>());
-      if (n->pattern.literal.empty()) throw ModelError(file.string() + ": Replace with an empty pattern");
-    } else {
-      const std::string regex = pattern.at("Regex").get<std::string>();
-      auto parsed = ReplacePattern::from_regex(u32(regex));
-      if (!parsed) unsupported(file, "Replace normalizer regex", regex);
-      n->pattern = *parsed;
-    }
+    n->pattern = parse_pattern(j.at("pattern"), "Replace", file);
     return n;
   }
   if (type == "Precompiled") {
@@ -128,14 +136,7 @@ std::unique_ptr<PreTokenizer> parse_pre_tokenizer(const json& j, const fs::path&
   }
   if (type == "Split") {
     auto p = std::make_unique<SplitPreTokenizer>();
-    const json& pattern = j.at("pattern");
-    if (pattern.contains("Regex") && pattern["Regex"].is_string()) {
-      p->pattern = std::make_shared<Regex>(pattern["Regex"].get<std::string>());
-    } else if (pattern.contains("String") && pattern["String"].is_string()) {
-      p->pattern = std::make_shared<Regex>(literal_pattern(pattern["String"].get<std::string>()));
-    } else {
-      unsupported(file, "Split pattern", pattern.dump());
-    }
+    p->pattern = parse_pattern(j.at("pattern"), "Split", file);
     p->behavior = parse_behavior(j, file);
     p->invert = json_value<bool>(j, "invert", false, file);
     return p;
