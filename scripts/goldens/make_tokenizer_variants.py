@@ -435,6 +435,17 @@ def v_wordpiece_custom(src):
     )
 
 
+def sentencepiece_decoder(strip_first_space):
+    """The decoder of SentencePiece-style BPE files: ▁ back to spaces, byte tokens to bytes;
+    Llama-2's also strips the space its Prepend added."""
+    steps = [{"type": "Replace", "pattern": {"String": SPACE}, "content": " "},
+             {"type": "ByteFallback"},
+             {"type": "Fuse"}]
+    if strip_first_space:
+        steps.append({"type": "Strip", "content": " ", "start": 1, "stop": 0})
+    return {"type": "Sequence", "decoders": steps}
+
+
 def v_llama_bpe(src):
     tokens, merges = src["roberta"]
     head = ["<unk>", "<s>", "</s>"] + BYTE_TOKENS
@@ -447,12 +458,7 @@ def v_llama_bpe(src):
         seq_norm({"type": "Prepend", "prepend": SPACE}, replace(" ", SPACE)),
         None,
         post,
-        {"type": "Sequence", "decoders": [
-            {"type": "Replace", "pattern": {"String": SPACE}, "content": " "},
-            {"type": "ByteFallback"},
-            {"type": "Fuse"},
-            {"type": "Strip", "content": " ", "start": 1, "stop": 0},
-        ]},
+        sentencepiece_decoder(strip_first_space=True),
         bpe(vocab, m, unk_token="<unk>", fuse_unk=True, byte_fallback=True, merges_as_strings=True),
     )
     return tok
@@ -474,11 +480,7 @@ def v_gemma_bpe(src):
         replace(" ", SPACE),
         None,
         post,
-        {"type": "Sequence", "decoders": [
-            {"type": "Replace", "pattern": {"String": SPACE}, "content": " "},
-            {"type": "ByteFallback"},
-            {"type": "Fuse"},
-        ]},
+        sentencepiece_decoder(strip_first_space=False),
         bpe(vocab, m, unk_token="<unk>", fuse_unk=True, byte_fallback=True),
     )
 
