@@ -224,21 +224,6 @@ class Progress {
   bool printed_ = false;
 };
 
-namespace {
-
-// The fields --flat puts into each document rather than the query.
-std::vector<std::string> flat_doc_keys(const DocumentOptions& d) {
-  if (d.all_fields) {
-    throw ConfigError("--doc-fields all does not apply to --flat rows (each row mixes query and document "
-                      "fields): name the document fields, e.g. --doc-fields title,url");
-  }
-  std::vector<std::string> keys = d.fields;
-  if (d.with_title) keys.push_back("title");
-  return keys;
-}
-
-}  // namespace
-
 void hint_for_extras(const CLI::App& app) {
   for (const CLI::App* cmd : app.get_subcommands()) {
     const CLI::Option* model = cmd->get_option_no_throw("--model");
@@ -274,7 +259,7 @@ void run_model_command(const char* command, const CommonOptions& o, const std::s
     Progress progress(command, in, live_output);
     progress.attach(options);
     if (o.flat) {
-      FlatGroups groups(in, o.group_all, flat_doc_keys(o.run.documents));
+      FlatGroups groups(in, o.group_all, o.run.documents);
       summary = run(reranker, groups, options);
       summary.rows = groups.rows();
     } else {

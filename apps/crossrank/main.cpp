@@ -75,17 +75,11 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ExtrasError& e) {
-    app.exit(e);
-    cli::hint_for_extras(app);
-    return 2;
-  } catch (const CLI::RequiredError& e) {
-    app.exit(e);
-    cli::hint_for_extras(app);  // `rerank DIR -i FILE`: the -m forgotten
-    return 2;
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (code == 0) return 0;  // --help, --version
+    cli::hint_for_extras(app);  // a file without -i, a bundle without -m
+    return 2;
   } catch (const Interrupted& e) {
     // Everything finished is written: end by the signal, as the shell expects of Ctrl-C.
     std::cerr << "crossrank: " << e.what() << std::endl;

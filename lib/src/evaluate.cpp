@@ -115,19 +115,12 @@ Qrels read_qrels(const std::string& path) {
   return qrels;
 }
 
-struct RankingEvaluator::Totals {
-  RankingMetrics reranked, first_stage;
-  size_t queries = 0, docs = 0, without_positive = 0;
-};
-
 RankingEvaluator::RankingEvaluator(const EvalOptions& options)
-    : options_(options), totals_(std::make_unique<Totals>()) {
+    : options_(options) {
   if (options.k == 0) throw ConfigError("-k must be at least 1");
   if (!options.qrels_path.empty()) qrels_ = read_qrels(options.qrels_path);
   if (!options.per_query_path.empty()) per_query_ = std::make_unique<LineWriter>(options.per_query_path);
 }
-
-RankingEvaluator::~RankingEvaluator() = default;
 
 void RankingEvaluator::put(const RerankRequest& request, const std::vector<float>& scores) {
   const Json* qid_field = qid_of(request.record);
@@ -190,14 +183,13 @@ void RankingEvaluator::add(const Json& qid, const std::vector<double>& scores, s
   for (size_t i = 0; i < input_order.size(); ++i) input_order[i] = -static_cast<double>(i);
   const RankingMetrics m = ranking_metrics(scores, labels, options_.k);
   const RankingMetrics f = ranking_metrics(input_order, labels, options_.k);
-  Totals& t = *totals_;
-  accumulate(t.reranked, m);
-  accumulate(t.first_stage, f);
-  ++t.queries;
-  t.docs += scores.size();
+  accumulate(reranked_, m);
+  accumulate(first_stage_, f);
+  ++queries_;
+  docs_ += scores.size();
   const size_t relevant =
       static_cast<size_t>(std::count_if(labels.begin(), labels.end(), [](double l) { return l > 0; }));
-  t.without_positive += relevant == 0;
+  without_positive_ += relevant == 0;
   if (per_query_) {
     Json row = Json::object();
     row["qid"] = qid;
@@ -211,16 +203,15 @@ void RankingEvaluator::add(const Json& qid, const std::vector<double>& scores, s
 
 Json RankingEvaluator::result() {
   if (per_query_) per_query_->flush();
-  const Totals& t = *totals_;
-  const double count = std::max<size_t>(1, t.queries);
+  const double count = std::max<size_t>(1, queries_);
   Json result = Json::object();
   result["task"] = "rerank";
   result["k"] = options_.k;
-  result.update(metrics_json(t.reranked, options_.k, count));
-  result["input_order"] = metrics_json(t.first_stage, options_.k, count);
-  result["queries"] = t.queries;
-  result["docs"] = t.docs;
-  result["queries_without_positive"] = t.without_positive;
+  result.update(metrics_json(reranked_, options_.k, count));
+  result["input_order"] = metrics_json(first_stage_, options_.k, count);
+  result["queries"] = queries_;
+  result["docs"] = docs_;
+  result["queries_without_positive"] = without_positive_;
   return result;
 }
 

@@ -34,14 +34,19 @@ std::pair<std::string, Json> parse_row(const std::string& raw) {
 
 }  // namespace
 
-FlatGroups::FlatGroups(LineSource& rows, bool group_all, std::vector<std::string> doc_keys)
-    : in_(rows), group_all_(group_all), doc_keys_(std::move(doc_keys)), finished_(std::make_unique<QidLines>()) {
+FlatGroups::FlatGroups(LineSource& rows, bool group_all, const DocumentOptions& documents)
+    : in_(rows), group_all_(group_all), doc_keys_(documents.fields), finished_(std::make_unique<QidLines>()) {
+  if (documents.all_fields) {
+    throw ConfigError("--doc-fields all does not apply to --flat rows (each row mixes query and document "
+                      "fields): name the document fields, e.g. --doc-fields title,url");
+  }
   for (const std::string& key : doc_keys_) {
     if (key == "qid" || key == "query") {
       throw ConfigError("--doc-fields " + key + ": with --flat, \"" + key +
                         "\" says which query a row belongs to; it cannot be a document field");
     }
   }
+  if (documents.with_title) doc_keys_.push_back("title");
 }
 
 FlatGroups::~FlatGroups() = default;

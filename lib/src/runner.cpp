@@ -530,10 +530,10 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
   bool warned_reserved = false;
   // --doc-fields all: a document's own "score" or "index" (a first stage's, say) is not copied.
   auto check_reserved = [&](const RerankRequest& r) {
+    if (warned_reserved) return;
     for (const Document& d : r.docs) {
-      if (warned_reserved || !d.fields.is_object()) return;
       for (const char* key : {"score", "index"}) {
-        if (!d.fields.contains(key)) continue;
+        if (!d.fields.is_object() || !d.fields.contains(key)) continue;
         log::warn(std::string("--doc-fields all: documents' own \"") + key + "\" fields are not copied (the "
                   "result's is crossrank's); rename them in the input to keep them");
         warned_reserved = true;

@@ -274,6 +274,9 @@ TEST_CASE("document fields: --doc-fields carries them, --with-title scores title
   CHECK_FALSE(by_id["x"].contains("title"));
   CHECK(run("rerank --doc-fields score " + kModel, input).code == 2);  // the result's own
   CHECK(run("rerank --flat --doc-fields qid " + kModel, input).code == 2);
+  // A document's own "score" is not copied, and says so, wherever it first appears.
+  CHECK_THAT(run("rerank --doc-fields all " + kModel, R"({"query":"q","docs":["plain",{"text":"t","score":3.2}]})" "\n").err,
+             Catch::Contains("own \"score\" fields are not copied"));
   const Result all = run("rerank --doc-fields all " + kModel, input);
   REQUIRE(all.code == 0);
   const json all_results = all.lines().at(0).at("results");

@@ -108,12 +108,12 @@ TEST_CASE("flat rows: a qid that comes back after another is a bad row naming bo
 TEST_CASE("flat rows: --doc-fields and --with-title fields stay with each document", "[pipeline]") {
   Lines rows({R"({"qid":"a","query":"q","docid":"d1","title":"T1","text":"x","url":"u1","day":1})",
               R"({"qid":"a","query":"q","docid":"d2","title":"T2","passage":"y","url":"u2","day":1})"});
-  crossrank::FlatGroups groups(rows, false, {"url", "title"});
-  std::string line;
-  REQUIRE(groups.next(line));
   crossrank::DocumentOptions documents;
   documents.fields = {"url"};
   documents.with_title = true;
+  crossrank::FlatGroups groups(rows, false, documents);
+  std::string line;
+  REQUIRE(groups.next(line));
   const auto r = crossrank::parse_rerank_request(line, {}, documents);
   CHECK(r.record["day"] == 1);
   CHECK_FALSE(r.record.contains("url"));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "crossrank/jsonl.hpp"
+#include "crossrank/metrics.hpp"
 #include "crossrank/requests.hpp"
 #include "crossrank/runner.hpp"
 
@@ -36,7 +37,6 @@ class RankingEvaluator final : public RerankSink {
  public:
   // Reads --qrels and opens --per-query (ConfigError when k is 0).
   explicit RankingEvaluator(const EvalOptions& options);
-  ~RankingEvaluator() override;
   // A query scored by the model: every document's score, in input order.
   void put(const RerankRequest& request, const std::vector<float>& scores) override;
   // One line of `crossrank rerank` output; refuses a results list cut by -k or --min-score.
@@ -49,8 +49,8 @@ class RankingEvaluator final : public RerankSink {
   EvalOptions options_;
   std::optional<Qrels> qrels_;
   std::unique_ptr<LineWriter> per_query_;
-  struct Totals;
-  std::unique_ptr<Totals> totals_;
+  RankingMetrics reranked_, first_stage_;  // sums over the queries
+  size_t queries_ = 0, docs_ = 0, without_positive_ = 0;
 };
 
 // Pearson and Spearman between the activated scores and the gold "label" (or "gold").

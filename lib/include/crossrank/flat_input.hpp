@@ -21,9 +21,10 @@ class FlatGroups final : public LineSource {
   // group_all: read every row first and group rows of a qid wherever they are (memory grows
   // with the input); otherwise rows of a qid form one query while they are consecutive, and
   // a qid whose rows come back after another qid's is a bad row (every finished qid is
-  // remembered: 24 to 48 bytes plus the qid's length each). doc_keys: fields that belong to
-  // each document besides id, text and label (--doc-fields, --with-title's "title").
-  FlatGroups(LineSource& rows, bool group_all, std::vector<std::string> doc_keys = {});
+  // remembered: 24 to 48 bytes plus the qid's length each). documents: the fields that belong
+  // to each document besides id, text and label (--doc-fields, --with-title's "title");
+  // ConfigError for "all", "qid" or "query", which a row cannot split from its query.
+  explicit FlatGroups(LineSource& rows, bool group_all, const DocumentOptions& documents = {});
   ~FlatGroups() override;
 
   // The next query as a rerank request line; line_number() is its first row's. Throws
