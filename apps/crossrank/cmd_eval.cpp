@@ -60,6 +60,7 @@ void add_eval_command(CLI::App& app) {
       "eval", "Metrics of a model (or of scores made earlier) on labelled data: MRR, NDCG, MAP, "
               "recall, P@k for reranking; Pearson and Spearman for STS");
   add_model_options(*cmd, o->common);
+  add_instruction_option(*cmd, o->common);
   cmd->get_option("--model")->required(false);
   cmd->add_option("--task", o->task, "rerank (queries with labelled docs) | sts (pairs with gold scores)")
       ->required()

@@ -24,6 +24,14 @@ void print_info(const CommonOptions& o, bool as_json) {
   if (b.vocab_size > 0) info["model_vocab_size"] = b.vocab_size;  // config.json: embedding rows
   info["max_length"] = reranker.encoder().max_length();
   info["position_limit"] = b.position_limit;
+  if (const PromptEncoder* prompt = reranker.encoder().prompt()) {
+    info["template"] = prompt_template_json(prompt->prompt());
+    info["answer_ids"] = prompt->answer_ids();
+    const auto& answer = prompt->prompt().answer;
+    info["score_rule"] = answer.size() == 2 ? "logit(\"" + answer[1] + "\") - logit(\"" + answer[0] +
+                                                  "\") at the last token; sigmoid: P(\"" + answer[1] + "\")"
+                                            : "logit(\"" + answer[0] + "\") at the last token";
+  }
   info["inputs"] = reranker.model().input_names();
   info["num_labels"] = b.num_labels;
   info["labels"] = b.labels;

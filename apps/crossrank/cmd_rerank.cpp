@@ -25,6 +25,7 @@ void add_rerank_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "rerank", "Rerank each query's documents: {\"query\", \"docs\": [...]} per line");
   add_model_options(*cmd, o->common);
+  add_instruction_option(*cmd, o->common);
   add_io_options(*cmd, o->common);
   cmd->add_option("-k,--top-k", run.top_k, "Results per query (0: all)")->capture_default_str()->check(kWholeNumber);
   cmd->add_flag("--return-text", run.return_text, "Add each document's text to its result");

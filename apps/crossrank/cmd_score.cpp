@@ -7,6 +7,7 @@ void add_score_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "score", "Score one pair per line: {\"text_a\", \"text_b\"}, {\"query\", \"text\"}, ...");
   add_model_options(*cmd, *o);
+  add_instruction_option(*cmd, *o);
   add_io_options(*cmd, *o);
   cmd->callback([o] { run_writing_command("score", *o, run_score); });
 }

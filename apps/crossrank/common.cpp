@@ -54,6 +54,14 @@ void add_model_options(CLI::App& cmd, CommonOptions& o) {
       ->capture_default_str();
 }
 
+void add_instruction_option(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option_function<std::string>(
+      "--instruction", [&o](const std::string& text) { o.run.instruction = text; },
+      "LLM rerankers: the instruction in the prompt, where a line has no \"instruction\" "
+      "(default: the template's; `info` shows it)")
+      ->type_name("TEXT");
+}
+
 void add_io_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-i,--input", o.input, "Input JSONL file, - for stdin")->capture_default_str();
   cmd.add_option("-o,--output", o.output, "Output JSONL file, - for stdout")->capture_default_str();

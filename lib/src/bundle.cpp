@@ -65,6 +65,7 @@ struct Overrides {
   std::optional<std::vector<std::string>> inputs;
   std::optional<std::string> model_type;
   nlohmann::json exported_by;  // null when absent
+  std::optional<PromptTemplate> prompt;
 };
 
 Overrides read_overrides(const fs::path& file) {
@@ -91,6 +92,8 @@ Overrides read_overrides(const fs::path& file) {
         o.inputs = value.get<std::vector<std::string>>();
       } else if (key == "model_type") {
         o.model_type = value.get<std::string>();
+      } else if (key == "template") {
+        o.prompt = parse_prompt_template(value, file.string() + ": \"template\"");
       } else if (key == "exported_by") {
         if (!value.is_object()) throw ConfigError("\"exported_by\" must be an object");
         o.exported_by = value;
@@ -153,7 +156,9 @@ BundleConfig load_bundle_config(const fs::path& dir) {
   size_t limit = json_value<size_t>(config, "max_position_embeddings", 512, config_file);
   if (positions_offset_by_padding(b.model_type) && limit > 2) limit -= 2;
   b.position_limit = limit;
-  size_t max_length = std::min<size_t>(512, limit);
+  b.prompt = overrides.prompt;
+  // An LLM reranker's card sets its own length; encoders default to 512 as HF's do.
+  size_t max_length = std::min<size_t>(b.prompt && b.prompt->max_length ? *b.prompt->max_length : 512, limit);
   const fs::path tok_config_file = dir / "tokenizer_config.json";
   if (fs::exists(tok_config_file)) {
     const json tok = read_json_file(tok_config_file);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "crossrank/error.hpp"
+#include "crossrank/logging.hpp"
 
 namespace crossrank {
 
@@ -21,9 +22,29 @@ std::pair<size_t, size_t> longest_first_lengths(size_t n_first, size_t n_second,
   return swapped ? std::make_pair(longer, shorter) : std::make_pair(shorter, longer);
 }
 
-PairEncoder::PairEncoder(std::shared_ptr<const Tokenizer> tokenizer, size_t max_length)
+std::vector<std::pair<size_t, size_t>> window_ranges(size_t tokens, size_t room, size_t overlap) {
+  // An overlap as large as the window would crawl token by token: half a window then.
+  const size_t step = room > overlap ? room - overlap : std::max<size_t>(1, room / 2);
+  std::vector<std::pair<size_t, size_t>> ranges;
+  for (size_t begin = 0;; begin += step) {
+    const size_t end = std::min(begin + room, tokens);
+    ranges.emplace_back(begin, end);
+    if (end == tokens) return ranges;
+  }
+}
+
+PairEncoder::PairEncoder(std::shared_ptr<const Tokenizer> tokenizer, size_t max_length,
+                         std::optional<PromptTemplate> prompt)
     : tokenizer_(std::move(tokenizer)), max_length_(max_length) {
+  if (prompt) {
+    prompt_.emplace(std::move(*prompt), *tokenizer_, max_length_);
+    return;
+  }
   const size_t specials = tokenizer_->pair_template().special_count();
+  if (specials == 0) {
+    log::warn(tokenizer_->source().string() + " has no post-processor that adds special tokens and the bundle "
+              "no prompt template; pairs are encoded as A B, as HF tokenizers does");
+  }
   if (max_length_ < specials) {
     throw ConfigError("max length " + std::to_string(max_length_) +
                       " is shorter than the " + std::to_string(specials) +
@@ -31,8 +52,42 @@ PairEncoder::PairEncoder(std::shared_ptr<const Tokenizer> tokenizer, size_t max_
   }
 }
 
-EncodedPair PairEncoder::encode(std::string_view first, std::string_view second) const {
-  return assemble(tokenizer_->encode(first), tokenizer_->encode(second));
+PreparedQuery PairEncoder::prepare_query(std::string_view query,
+                                         std::optional<std::string_view> instruction) const {
+  if (instruction && !(prompt_ && prompt_->takes_instruction())) {
+    throw InputError(std::string("\"instruction\": this model takes no instruction (") +
+                     (prompt_ ? "its prompt template has no {instruction}" : "its bundle has no prompt template") +
+                     "; docs/models.md#llm-rerankers)");
+  }
+  if (!prompt_) return {query, {}, tokenizer_->encode(query)};
+  return {query, instruction.value_or(prompt_->prompt().instruction), {}};
+}
+
+namespace {
+
+EncodedPair from_prompt(PromptEncoder::Encoded e) {
+  EncodedPair out;
+  out.token_type_ids.assign(e.ids.size(), 0);
+  out.input_ids = std::move(e.ids);
+  out.truncated = e.truncated;
+  return out;
+}
+
+}  // namespace
+
+EncodedPair PairEncoder::encode(const PreparedQuery& query, std::string_view document) const {
+  if (prompt_) return from_prompt(prompt_->encode(query.instruction, query.text, document));
+  return assemble(query.ids, tokenizer_->encode(document));
+}
+
+std::vector<EncodedPair> PairEncoder::encode_windows(const PreparedQuery& query, std::string_view document,
+                                                     size_t overlap) const {
+  if (!prompt_) return assemble_windows(query.ids, tokenizer_->encode(document), overlap);
+  std::vector<EncodedPair> out;
+  for (auto& window : prompt_->encode_windows(query.instruction, query.text, document, overlap)) {
+    out.push_back(from_prompt(std::move(window)));
+  }
+  return out;
 }
 
 namespace {
@@ -76,17 +131,12 @@ std::vector<EncodedPair> PairEncoder::assemble_windows(std::vector<int32_t> firs
   if (first.size() + second.size() <= budget || budget < 2) return {assemble(std::move(first), second)};
   const bool query_cut = first.size() > budget / 2;
   if (query_cut) first.resize(budget / 2);
-  const size_t room = budget - first.size();
-  // An overlap as large as the window would crawl token by token: half a window then.
-  const size_t step = room > overlap ? room - overlap : std::max<size_t>(1, room / 2);
   std::vector<EncodedPair> windows;
-  for (size_t start = 0;; start += step) {
-    const size_t end = std::min(start + room, second.size());
-    const std::vector<int32_t> part(second.begin() + static_cast<std::ptrdiff_t>(start),
+  for (const auto& [begin, end] : window_ranges(second.size(), budget - first.size(), overlap)) {
+    const std::vector<int32_t> part(second.begin() + static_cast<std::ptrdiff_t>(begin),
                                     second.begin() + static_cast<std::ptrdiff_t>(end));
     windows.push_back(apply_template(tmpl, first, part));
     windows.back().truncated = query_cut;
-    if (end == second.size()) break;
   }
   return windows;
 }

@@ -53,6 +53,13 @@ const std::string& checked_text(const std::string& text, const InputLimits& limi
   return text;
 }
 
+// A record's own "instruction" for an LLM reranker's prompt (docs/cli.md#instructions).
+std::optional<std::string> instruction_of(const Json& object, const InputLimits& limits) {
+  if (!object.contains("instruction")) return std::nullopt;
+  return checked_text(require_string(object, "instruction", ""), limits,
+                      [] { return std::string("field \"instruction\""); });
+}
+
 // Python's str.strip(): what BEIR applies to title + " " + text. Python's whitespace is
 // Unicode's White_Space plus the separators U+001C..U+001F.
 std::string python_strip(const std::string& text) {
@@ -215,6 +222,7 @@ RerankRequest parse_rerank_request(std::string_view line, const InputLimits& lim
   }
   r.list_key = list_key;
   r.query = checked_text(require_string(j, "query", ""), limits, [] { return std::string("field \"query\""); });
+  r.instruction = instruction_of(j, limits);
   const Json& list = j.at(list_key);
   if (!list.is_array()) {
     throw InputError("field " + quote(list_key) + " must be an array, not " + list.type_name());
@@ -266,6 +274,7 @@ PairRequest parse_pair_request(std::string_view line, const InputLimits& limits)
   }
   p.first = checked_text(require_string(j, form->first, ""), limits, [&] { return "field " + quote(form->first); });
   p.second = checked_text(require_string(j, form->second, ""), limits, [&] { return "field " + quote(form->second); });
+  p.instruction = instruction_of(j, limits);
   p.record = std::move(j);
   return p;
 }

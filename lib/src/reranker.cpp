@@ -17,7 +17,8 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
       encoder_(std::move(tokenizer),
                options.max_length == 0
                    ? bundle_.max_length
-                   : check_max_length(options.max_length, bundle_.position_limit, "--max-length")),
+                   : check_max_length(options.max_length, bundle_.position_limit, "--max-length"),
+               bundle_.prompt),
       model_(std::move(model)),
       activation_(options.activation == Activation::automatic ? bundle_.activation
                                                               : options.activation),

@@ -405,11 +405,29 @@ float aggregate(Aggregate how, const float* scores, size_t stride, size_t window
   return best;
 }
 
+// The instruction a line's query is paired with: its own, else --instruction, else (nullopt)
+// the template's default.
+std::optional<std::string_view> instruction_for(const std::optional<std::string>& line, const RunOptions& options) {
+  if (line) return *line;
+  if (options.instruction) return *options.instruction;
+  return std::nullopt;
+}
+
+void check_instruction_option(const Reranker& reranker, const RunOptions& options) {
+  const PromptEncoder* prompt = reranker.encoder().prompt();
+  if (options.instruction && !(prompt && prompt->takes_instruction())) {
+    throw ConfigError("--instruction: the model " + reranker.bundle().dir.string() + " takes no instruction (" +
+                      (prompt ? "its prompt template has no {instruction}" : "its bundle has no prompt template") +
+                      "; docs/models.md#llm-rerankers)");
+  }
+}
+
 // score and tokenize read the same pair records.
-auto pair_parser(const Reranker& reranker, const InputLimits& limits) {
-  return [&reranker, &limits](const std::string& line, std::vector<EncodedPair>& pairs) {
-    PairRequest p = parse_pair_request(line, limits);
-    pairs.push_back(reranker.encode(p.first, p.second));
+auto pair_parser(const Reranker& reranker, const RunOptions& options) {
+  check_instruction_option(reranker, options);
+  return [&reranker, &options](const std::string& line, std::vector<EncodedPair>& pairs) {
+    PairRequest p = parse_pair_request(line, options.limits);
+    pairs.push_back(reranker.encode(p.first, p.second, instruction_for(p.instruction, options)));
     return p;
   };
 }
@@ -439,6 +457,7 @@ RunSummary rerank_windows(Reranker& reranker, LineSource& in, LineWriter* out, c
   const size_t labels = reranker.num_labels();
   const size_t label = rank_label(reranker, options);
   check_rerank_options(options);
+  check_instruction_option(reranker, options);
   const PairEncoder& encoder = reranker.encoder();
   // Queries another shard takes, or an earlier run wrote (--resume), are neither tokenized
   // nor written.
@@ -469,14 +488,13 @@ RunSummary rerank_windows(Reranker& reranker, LineSource& in, LineWriter* out, c
       r.docs.clear();  // held in the window until its turn: keep it small
       return w;
     }
-    const Tokenizer& tokenizer = encoder.tokenizer();
-    const std::vector<int32_t> query = tokenizer.encode(r.query);  // once per line
+    const PreparedQuery query = encoder.prepare_query(r.query, instruction_for(r.instruction, options));
     for (const auto& doc : r.docs) {
       if (!chunk) {
-        pairs.push_back(encoder.assemble(query, tokenizer.encode(doc.text)));
+        pairs.push_back(encoder.encode(query, doc.text));
         continue;
       }
-      std::vector<EncodedPair> parts = encoder.assemble_windows(query, tokenizer.encode(doc.text), stride);
+      std::vector<EncodedPair> parts = encoder.encode_windows(query, doc.text, stride);
       if (parts.size() > 1) {
         ++chunked;
         windows += parts.size();
@@ -514,7 +532,7 @@ RunSummary rerank_windows(Reranker& reranker, LineSource& in, LineWriter* out, c
 template <typename Put>
 RunSummary score_windows(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options, Put put) {
   const size_t labels = reranker.num_labels();
-  auto parse = pair_parser(reranker, options.limits);
+  auto parse = pair_parser(reranker, options);
   auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
     require_finite(scores, labels, [] { return std::string("pair"); });
     return put(p, scores, labels);
@@ -611,7 +629,7 @@ RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& ou
                         const RunOptions& options) {
   const auto inputs = reranker.model().input_names();
   const bool with_types = std::find(inputs.begin(), inputs.end(), "token_type_ids") != inputs.end();
-  auto parse = pair_parser(reranker, options.limits);
+  auto parse = pair_parser(reranker, options);
   auto emit = [&](PairRequest&, const EncodedPair* pairs, const float*, size_t) {
     out.write_line(format_tokens(pairs[0], reranker.encoder().tokenizer(), with_types));
     return size_t{1};

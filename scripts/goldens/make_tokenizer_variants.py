@@ -464,14 +464,45 @@ def v_llama_bpe(src):
     return tok
 
 
+def bpe_pieces(word, merges):
+    """The pieces BPE leaves of one word with these merges (lowest rank first)."""
+    rank = {m: i for i, m in enumerate(merges)}
+    pieces = list(word)
+    while len(pieces) > 1:
+        pairs = [(rank.get((a, b), len(rank)), i) for i, (a, b) in enumerate(zip(pieces, pieces[1:]))]
+        best, i = min(pairs)
+        if best == len(rank):
+            break
+        pieces[i:i + 2] = [pieces[i] + pieces[i + 1]]
+    return pieces
+
+
+def with_answer_words(vocab, merges, words):
+    """vocab and merges that make each of words one token (an LLM reranker's answer,
+    e.g. "yes"): merges joining what the existing merges leave are appended, so they
+    rank last and change no other word's tokens but those ending in the same pieces."""
+    vocab = collections.OrderedDict(vocab)
+    merges = list(merges)
+    for word in words:
+        pieces = bpe_pieces(word, merges)
+        assert all(p in vocab for p in pieces), word
+        joined = pieces[0]
+        for piece in pieces[1:]:
+            merges.append((joined, piece))
+            joined += piece
+            vocab.setdefault(joined, len(vocab))
+    return vocab, merges
+
+
 def v_gemma_bpe(src):
     """Gemma's layout (bge-reranker-v2-gemma): <pad> <eos> <bos> <unk> <mask> first, then the
     byte tokens; BPE with byte_fallback and fuse_unk; normalizer Replace(" " -> "▁") alone (no
     Prepend, unlike Llama-2); no pre-tokenizer; <bos> $A / <bos> $A <bos> $B; <start_of_turn>
-    and <end_of_turn> added after the vocabulary."""
+    and <end_of_turn> added after the vocabulary; "Yes" (bge-reranker-v2-gemma's answer) one
+    token."""
     tokens, merges = src["roberta"]
     head = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"] + BYTE_TOKENS
-    vocab, m = char_level_bpe(tokens, merges, head)
+    vocab, m = with_answer_words(*char_level_bpe(tokens, merges, head), ["Yes"])
     added = specials_added(vocab, ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"])
     added += [added_token(len(vocab) + i, name) for i, name in enumerate(["<start_of_turn>", "<end_of_turn>"])]
     post = template("<bos>:0 $A:0", "<bos>:0 $A:0 <bos>:1 $B:1", [("<bos>", vocab["<bos>"])])
@@ -489,6 +520,7 @@ def v_gemma_bpe(src):
 QWEN2_PATTERN = ("(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
                  "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+")
 QWEN_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+QWEN_THINK = ["<think>", "</think>"]
 
 
 def split(pattern, behavior, invert=False, regex=True):
@@ -502,10 +534,14 @@ def qwen_byte_level():
 
 def v_qwen_split(src):
     """Qwen2's layout on roberta's byte-level BPE: NFC, the Split regex (Isolated), then
-    ByteLevel without its own regex; no template; <|im_start|> etc. added after the vocab."""
+    ByteLevel without its own regex; no template; <|im_start|> etc. added after the vocab,
+    and Qwen3's non-special <think> </think>; "yes" and "no" (Qwen3-Reranker's answers) one
+    token each."""
     tokens, merges = src["roberta"]
-    vocab = vocab_dict(tokens)
+    vocab, merges = with_answer_words(vocab_dict(tokens), merges, ["yes", "no"])
     added = [added_token(len(vocab) + i, name) for i, name in enumerate(QWEN_SPECIALS)]
+    added += [added_token(len(vocab) + len(added) + i, name, special=False)
+              for i, name in enumerate(QWEN_THINK)]
     return tokenizer_json(
         added,
         {"type": "NFC"},

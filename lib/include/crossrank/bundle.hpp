@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crossrank/activation.hpp"
+#include "crossrank/prompt.hpp"
 
 namespace crossrank {
 
@@ -38,7 +39,9 @@ struct BundleConfig {
   // crossrank.json "exported_by" (written by scripts/export_hf.py): how model.pt was made.
   nlohmann::json exported_by;  // null when absent
   std::string exported_torch;  // exported_by.torch: the torch that wrote model.pt
-
+  // crossrank.json "template": an LLM reranker's prompt (prompt.hpp); its "max_length" is
+  // the default truncation length.
+  std::optional<PromptTemplate> prompt;
 };
 
 // Throws ModelError for a missing directory/config and ConfigError for a bad crossrank.json.

@@ -26,6 +26,7 @@ struct Document {
 struct RerankRequest {
   Json record;  // the input object without its document list
   std::string query;
+  std::optional<std::string> instruction;  // the line's "instruction" (LLM rerankers)
   std::vector<Document> docs;
   const char* list_key = "docs";  // the list's name in the input ("docs", "passages", ...)
 };
@@ -55,6 +56,7 @@ struct PairRequest {
   Json record;  // the input object; null when the input was an array
   std::string first;
   std::string second;
+  std::optional<std::string> instruction;  // the record's "instruction" (LLM rerankers)
 };
 
 // Limits on one input record (docs/cli.md#limits); 0 means none. Exceeding one is an

@@ -40,8 +40,9 @@ class Reranker {
            std::unique_ptr<Model> model, const ScoringOptions& options);
   static Reranker load(const std::filesystem::path& bundle_dir, const ScoringOptions& options);
 
-  EncodedPair encode(std::string_view query, std::string_view document) const {
-    return encoder_.encode(query, document);
+  EncodedPair encode(std::string_view query, std::string_view document,
+                     std::optional<std::string_view> instruction = std::nullopt) const {
+    return encoder_.encode(query, document, instruction);
   }
   // Activated scores [pairs x labels], in the order given. Throws ModelError when the
   // bundle's activation is unsupported and no override was given. With scored, a stop

@@ -23,6 +23,9 @@ struct RunOptions {
   size_t window_pairs = 8192;   // pairs (or records) read ahead and batched together
   size_t tokenizer_threads = 1;  // threads that parse and tokenize lines (the reader included)
   InputLimits limits;           // per record: documents, characters per text
+  // --instruction: an LLM reranker's instruction where a line has none (unset: the
+  // template's default); set for a model without a prompt template: ConfigError.
+  std::optional<std::string> instruction;
   bool skip_invalid = false;    // report bad lines and go on, instead of stopping
   std::string rejects_path;     // with skip_invalid: bad lines are copied here verbatim
   std::optional<size_t> max_skipped;  // with skip_invalid: more bad lines than this stop the run

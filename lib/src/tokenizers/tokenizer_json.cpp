@@ -6,7 +6,6 @@
 #include "../unicode.hpp"
 #include "bert_normalizer.hpp"
 #include "bpe.hpp"
-#include "crossrank/logging.hpp"
 #include "loaders.hpp"
 #include "normalizers.hpp"
 #include "pre_tokenizers.hpp"
@@ -316,12 +315,9 @@ std::unique_ptr<Tokenizer> load_tokenizer_json(const fs::path& file) {
   const json& pp = j.value("post_processor", json());
   std::optional<PairTemplate> tmpl;
   if (!pp.is_null()) tmpl = parse_post_processor(pp, file);
-  if (!tmpl) {
-    log::warn(file.string() + " has no post-processor that adds special tokens; "
-              "pairs are encoded as A B, as HF tokenizers does");
-    tmpl = plain_template();
-  }
-  parts.pair_template = std::move(*tmpl);
+  // No special tokens (an LLM's tokenizer): pairs are A B, as HF tokenizers encodes them;
+  // PairEncoder warns when a bundle without a prompt template pairs that way.
+  parts.pair_template = tmpl ? std::move(*tmpl) : plain_template();
   return std::make_unique<PipelineTokenizer>(std::move(parts), file);
 }
 
