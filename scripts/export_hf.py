@@ -3,6 +3,7 @@
 
     /usr/bin/python3 scripts/export_hf.py SRC_DIR OUT_DIR [--max-length N]
         [--dtype fp32|bf16] [--quantize int8] [--no-transformers] [--force]
+        [--template qwen3-reranker|mxbai-rerank-v2|bge-reranker-gemma|FILE.json]
 
 SRC_DIR is a downloaded Hugging Face model folder (config.json, weights,
 tokenizer files). OUT_DIR receives model.pt (TorchScript), config.json, the
@@ -16,6 +17,17 @@ Two ways to build the eager model:
                 camembert, electra) built from config.json and the weights:
                 model.safetensors, pytorch_model.bin, or their sharded
                 *.index.json forms.
+
+Decoder LLM rerankers (model_type qwen2, qwen3, gemma: Qwen3-Reranker,
+mxbai-rerank-v2, bge-reranker-v2-gemma) need --template: a recipe of
+scripts/templates/ (or a file of the same form) that crossrank.json gets, with
+the prompt, the default instruction and the answer tokens. A causal-LM
+checkpoint's LM head becomes a one-row score head on the last real token
+(answer [no, yes]: lm_head[yes] - lm_head[no], so sigmoid gives P(yes); one
+answer: its row); a *ForSequenceClassification repackaging keeps its head.
+Own modules: scripts/models/decoder.py; transformers: AutoModelForCausalLM
+(or ...ForSequenceClassification) with eager attention, its backbone's last
+real token through the same head.
 
 Either way the model is traced with torch.jit.trace and the saved archive is
 checked against the eager float32 model on batches of several sizes and
@@ -33,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import os
 import shutil
 import sys
@@ -50,6 +63,8 @@ from make_fixture_model import save_traced, write_json  # noqa: E402
 from models.checkpoint import (ExportError, build_model, family_for,  # noqa: E402
                                find_weights, load_state_dict, position_limit,
                                read_config)
+from models.decoder import MODEL_TYPES as DECODER_TYPES  # noqa: E402
+from models.decoder import DecoderConfigError, load_decoder, score_head  # noqa: E402
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
                    "vocab.txt", "vocab.json", "merges.txt", "sentencepiece.bpe.model",
@@ -57,6 +72,7 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_ma
 BUNDLE_FILES = ("model.pt", "config.json", "crossrank.json") + TOKENIZER_FILES
 ACTIVATIONS = {"Sigmoid": "sigmoid", "Identity": "identity", "Softmax": "softmax"}
 ROBERTA_LIKE = ("roberta", "xlm-roberta", "camembert")
+TEMPLATES_DIR = os.path.join(SCRIPT_DIR, "templates")
 
 FP32_TOL = 1e-5
 # Default |logit - float32 eager logit| allowed after bf16 / int8 conversion,
@@ -275,6 +291,112 @@ def load_own(src: str, config: Dict, notes: List[str]) -> Tuple[nn.Module, List[
 
 
 # --------------------------------------------------------------------------
+# decoder LLM rerankers
+
+
+def load_recipe(name: str) -> Dict:
+    """A recipe of scripts/templates/ by name, or a JSON file of the same form:
+    {"template": {...}, "activation": ...}; a bare template object is accepted too."""
+    path = name if name.endswith(".json") else os.path.join(TEMPLATES_DIR, name + ".json")
+    if not os.path.isfile(path):
+        known = sorted(n[:-5] for n in os.listdir(TEMPLATES_DIR) if n.endswith(".json"))
+        raise ExportError(f"--template {name}: no such recipe ({', '.join(known)}) or file")
+    try:
+        with open(path, encoding="utf-8") as f:
+            recipe = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ExportError(f"{path}: {e}") from None
+    if isinstance(recipe, dict) and "parts" in recipe:
+        recipe = {"template": recipe}
+    template = recipe.get("template") if isinstance(recipe, dict) else None
+    if not isinstance(template, dict) or not isinstance(template.get("answer"), list):
+        raise ExportError(f"{path}: expected {{\"template\": {{\"parts\": [...], \"answer\": [...], ...}}}} "
+                          f"(docs/models.md#templates)")
+    text = json.dumps(template.get("parts"))
+    for placeholder in ("{query}", "{document}"):
+        if placeholder not in text:
+            raise ExportError(f"{path}: the template has no {placeholder}")
+    return recipe
+
+
+def vocabulary(src: str) -> Dict[str, int]:
+    """Token -> id of SRC's tokenizer.json (its model's vocabulary and added
+    tokens), as tokenizer.convert_tokens_to_ids looks tokens up."""
+    path = os.path.join(src, "tokenizer.json")
+    if not os.path.isfile(path):
+        raise ExportError(f"{src}: no tokenizer.json, needed to find the answer tokens' ids")
+    with open(path, encoding="utf-8") as f:
+        tok = json.load(f)
+    vocab = tok.get("model", {}).get("vocab")
+    if isinstance(vocab, list):  # Unigram: [[piece, score], ...]
+        vocab = {piece: i for i, (piece, _) in enumerate(vocab)}
+    if not isinstance(vocab, dict):
+        raise ExportError(f"{path}: no model vocabulary")
+    out = dict(vocab)
+    out.update({t["content"]: t["id"] for t in tok.get("added_tokens", [])})
+    return out
+
+
+def answer_ids(src: str, answers: Sequence[str]) -> List[int]:
+    vocab = vocabulary(src)
+    missing = [a for a in answers if a not in vocab]
+    if missing:
+        raise ExportError(f"answer token(s) {missing} are not single tokens of "
+                          f"{os.path.join(src, 'tokenizer.json')}: the recipe does not fit this "
+                          f"model's vocabulary")
+    return [int(vocab[a]) for a in answers]
+
+
+class _LastToken(nn.Module):
+    """A transformers decoder backbone, its last real token (right padding)
+    through a one-row score head."""
+
+    def __init__(self, backbone: nn.Module, head: nn.Module) -> None:
+        super().__init__()
+        self.model = backbone
+        self.score = head
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        hidden = self.model(input_ids=input_ids, attention_mask=attention_mask,
+                            use_cache=False, return_dict=False)[0]
+        last = (attention_mask.sum(1) - 1).clamp(min=0).long()
+        index = last[:, None, None].expand(-1, 1, hidden.shape[-1])
+        return self.score(hidden.gather(1, index).squeeze(1))
+
+
+def load_decoder_with_transformers(src: str, config: Dict, ids: List[int],
+                                   notes: List[str]) -> nn.Module:
+    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
+    arch = (config.get("architectures") or [""])[0]
+    seq_cls = arch.endswith("ForSequenceClassification")
+    cls = AutoModelForSequenceClassification if seq_cls else AutoModelForCausalLM
+    try:
+        model = cls.from_pretrained(src, attn_implementation="eager").float().eval()
+    except Exception as e:  # noqa: BLE001 (transformers raises OSError, ValueError, ...)
+        raise ExportError(f"transformers could not load {src}: {type(e).__name__}: {e}") from None
+    if seq_cls:
+        return _LastToken(model.model, model.score).eval()
+    weight = model.get_output_embeddings().weight.detach()
+    head = nn.Linear(weight.shape[1], 1, bias=False)
+    head.weight.data.copy_(score_head(weight, ids))
+    notes.append(f"score head from the LM head rows {ids}")
+    return _LastToken(model.model, head).eval()
+
+
+def load_own_decoder(src: str, config: Dict, ids: List[int], notes: List[str]) -> nn.Module:
+    path = find_weights(src)
+    state, more = load_state_dict(path)
+    notes.append(f"weights: {os.path.basename(path)} ({len(state)} tensors)")
+    notes.extend(more)
+    try:
+        model, more = load_decoder(config, state, ids)
+    except DecoderConfigError as e:
+        raise ExportError(f"{src}: {e}") from None
+    notes.extend(more)
+    return model
+
+
+# --------------------------------------------------------------------------
 # low precision
 
 
@@ -294,7 +416,7 @@ def keep_output_layer_float(model: nn.Module) -> Optional[str]:
     """Puts the last Linear with num_labels outputs back in float32, its input
     cast to float32: bfloat16 logits would keep 8 significant bits, so close
     scores would tie. Returns the layer's name (None when there is none)."""
-    num_labels = int(getattr(model.config, "num_labels", 0) or 0)
+    num_labels = int(getattr(model, "num_labels", 0) or getattr(model.config, "num_labels", 0) or 0)
     found = None
     for name, module in model.named_modules():
         if isinstance(module, nn.Linear) and module.out_features == num_labels:
@@ -385,6 +507,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="max |logit - float32 eager logit| for bf16/int8 (default: "
                          f"{DRIFT_REL['bf16']} (bf16) or {DRIFT_REL['int8']} (int8) times "
                          "max(1, largest |logit| seen in the checks))")
+    ap.add_argument("--template", metavar="RECIPE",
+                    help="decoder LLM rerankers: the prompt recipe, a name in scripts/templates "
+                         "(qwen3-reranker, mxbai-rerank-v2, bge-reranker-gemma) or a JSON file")
     ap.add_argument("--force", action="store_true",
                     help="write into a non-empty OUT_DIR (bundle files there are replaced)")
     args = ap.parse_args(argv)
@@ -407,7 +532,27 @@ def export(args: argparse.Namespace) -> int:
     model_type = config.get("model_type")
     notes: List[str] = []
     tf_version = None if args.no_transformers else transformers_version()
-    if tf_version:
+    decoder = model_type in DECODER_TYPES
+    recipe = load_recipe(args.template) if args.template else None
+    if decoder and recipe is None:
+        raise ExportError(f"model_type {model_type!r} is a decoder LLM: give its prompt recipe with "
+                          f"--template qwen3-reranker|mxbai-rerank-v2|bge-reranker-gemma or "
+                          f"--template FILE.json (docs/models.md#llm-rerankers)")
+    if recipe is not None and not decoder:
+        raise ExportError(f"--template is for decoder LLM rerankers ({', '.join(DECODER_TYPES)}), "
+                          f"not model_type {model_type!r}")
+    if decoder:
+        ids = answer_ids(src, recipe["template"]["answer"])
+        recipe["template"]["answer_ids"] = ids
+        names = ["input_ids", "attention_mask"]
+        if tf_version:
+            route = f"transformers {tf_version}"
+            model = load_decoder_with_transformers(src, config, ids, notes)
+        else:
+            route = "crossrank modules (no transformers)"
+            model = load_own_decoder(src, config, ids, notes)
+        spec_config = config
+    elif tf_version:
         route = f"transformers {tf_version}"
         model, names, full_config = load_with_transformers(src)
         spec_config = dict(full_config, **{k: config[k] for k in config if k not in full_config})
@@ -429,9 +574,10 @@ def export(args: argparse.Namespace) -> int:
 
     kind = "int8" if args.quantize else args.dtype
     candidate, extra = convert(model, args.dtype, args.quantize)
-    reference = wrap(model, names, hf=bool(tf_version), to_float=False)
+    hf = bool(tf_version) and not decoder  # _LastToken already returns the logits tensor
+    reference = wrap(model, names, hf=hf, to_float=False)
     eager = reference if candidate is model else wrap(
-        candidate, names, hf=bool(tf_version), to_float=(args.dtype == "bf16"))
+        candidate, names, hf=hf, to_float=(args.dtype == "bf16"))
 
     prepare_out(src, out, args.force)
     tmp = os.path.join(out, "model.pt.tmp")
@@ -454,9 +600,11 @@ def export(args: argparse.Namespace) -> int:
                      "add one to the bundle before using it")
 
     crossrank: Dict = {}
-    activation = activation_of(config)
+    activation = activation_of(config) or (recipe or {}).get("activation")
     if activation:
         crossrank["activation"] = activation
+    if recipe is not None:
+        crossrank["template"] = recipe["template"]
     if args.max_length is not None:
         crossrank["max_length"] = args.max_length
     crossrank["model_type"] = model_type

@@ -26,7 +26,7 @@ std::vector<std::vector<size_t>> plan_batches(const std::vector<size_t>& lengths
     // Longest first: the first row of a batch fixes its padded width.
     if (!current.empty() &&
         (current.size() == max_rows ||
-         (current.size() + 1) * lengths[current.front()] > options.batch_tokens)) {
+         (current.size() + 1) * options.cost(lengths[current.front()]) > options.batch_tokens)) {
       batches.push_back(std::move(current));
       current.clear();
     }

@@ -24,7 +24,11 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
                                                               : options.activation),
       activation_source_(options.activation == Activation::automatic ? bundle_.activation_source
                                                                      : "--activation"),
-      batching_(options.batching.for_device(model_->device())) {}
+      batching_(options.batching.for_device(model_->device())) {
+  if (batching_.attention_knee == 0 && bundle_.hidden_size > 0) {
+    batching_.attention_knee = 2 * bundle_.hidden_size + 3 * bundle_.intermediate_size / 2;
+  }
+}
 
 namespace {
 
@@ -123,7 +127,7 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs, std::vector<char>*
 void Reranker::run_batch(const std::vector<EncodedPair>& pairs, const std::vector<size_t>& indices,
                          float* out) {
   const Batch batch = make_batch(pairs, indices, bundle_.pad_token_id);
-  const size_t cells = batch.rows * batch.cols;
+  const size_t cells = batch.rows * batching_.cost(batch.cols);
   // Over a budget lowered by an earlier out-of-memory split: split without trying.
   bool split = indices.size() > 1 && cells > batching_.batch_tokens;
   Logits logits;

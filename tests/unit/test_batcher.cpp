@@ -158,3 +158,15 @@ TEST_CASE("batching defaults depend on the device and explicit values stay", "[b
   CHECK(mine.batch_tokens == 300);
   CHECK(mine.max_batch_size == gpu.max_batch_size);
 }
+
+TEST_CASE("attention's quadratic cost shrinks batches of long rows", "[batcher]") {
+  crossrank::BatchingOptions options{4096, 64};
+  options.attention_knee = 1000;
+  CHECK(options.cost(100) == 110);
+  CHECK(options.cost(2000) == 6000);
+  // Linear: 4 rows of 1000 fit 4096; counting attention, a row of 1000 costs 2000.
+  CHECK(crossrank::plan_batches({1000, 1000, 1000, 1000}, {4096, 64}).size() == 1);
+  CHECK(crossrank::plan_batches({1000, 1000, 1000, 1000}, options).size() == 2);
+  // Short rows barely change.
+  CHECK(crossrank::plan_batches(std::vector<size_t>(36, 100), options).size() == 1);
+}
