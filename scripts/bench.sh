@@ -12,6 +12,8 @@
 #   --peer-order O      sorted | input | both (PEER_ORDER, default sorted)
 #   --peer-batch N      the peer's batch size (PEER_BATCH, default 32)
 #   --no-peer           crossrank only: no ratio, no score check (NO_PEER=1)
+#   --peer-eager DIR    the peer runs this Hugging Face checkpoint (the bundle's source) eagerly
+#                       with crossrank's own modules instead of model.pt (PEER_EAGER)
 #   --model DIR         model bundle (MODEL_DIR, default models/minilm-l6-h384-fixture,
 #                       generated with scripts/make_fixture_model.py when missing)
 #   --keep-tmp          keep the temporary directory and say where it is (KEEP_TMP=1)
@@ -49,6 +51,7 @@ LIMIT="${LIMIT:-0}"
 PEER_ORDER="${PEER_ORDER:-sorted}"
 PEER_BATCH="${PEER_BATCH:-32}"
 NO_PEER="${NO_PEER:-0}"
+PEER_EAGER="${PEER_EAGER:-}"
 KEEP_TMP="${KEEP_TMP:-0}"
 TOL="1e-4"
 # shellcheck disable=SC2206
@@ -67,6 +70,7 @@ while [[ $# -gt 0 ]]; do
     --peer-order) need_arg "$@"; PEER_ORDER="$2"; shift 2 ;;
     --peer-batch) need_arg "$@"; PEER_BATCH="$2"; shift 2 ;;
     --no-peer) NO_PEER=1; shift ;;
+    --peer-eager) need_arg "$@"; PEER_EAGER="$2"; shift 2 ;;
     --model) need_arg "$@"; MODEL_DIR="$2"; shift 2 ;;
     --keep-tmp) KEEP_TMP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -170,16 +174,17 @@ if [[ "$NO_PEER" != 1 ]]; then
     log "python peer: batch $PEER_BATCH, $o, $PEER_THREADS threads"
     scores_arg=()
     [[ "$o" == "${orders[0]}" ]] && scores_arg=(--scores-out "$TMP/peer.jsonl")
+    [[ -z "$PEER_EAGER" ]] || scores_arg+=(--eager "$PEER_EAGER")
     "$TORCH_PYTHON" scripts/bench_python_peer.py -m "$MODEL_DIR" --tokens "$TMP/tokens.jsonl" \
       --batch-size "$PEER_BATCH" --order "$o" --threads "$PEER_THREADS" --json \
       "${scores_arg[@]+"${scores_arg[@]}"}" > "$TMP/peer-$o.json" || die "python peer failed"
-    read -r p_pps p_s p_ver < <("$TORCH_PYTHON" -c '
+    read -r p_pps p_s p_ver p_kind < <("$TORCH_PYTHON" -c '
 import json, re, sys
 r = json.load(open(sys.argv[1]))
-v = re.match(r"python torch (\d+\.\d+)", r["runner"])
-print(r["pairs_per_s"], "%.3f" % r["seconds"], v.group(1) if v else "?")' "$TMP/peer-$o.json")
+v = re.match(r"python torch (\d+\.\d+) (\w+)", r["runner"])
+print(r["pairs_per_s"], "%.3f" % r["seconds"], *(v.groups() if v else ("?", "?")))' "$TMP/peer-$o.json")
     label="input order"; [[ "$o" == sorted ]] && label="length-sorted"
-    peer_rows+=("| python torch $p_ver TorchScript, batch $PEER_BATCH, $label, $PEER_THREADS threads (model only) | $(printf '%.1f' "$p_pps") | $p_s |")
+    peer_rows+=("| python torch $p_ver $p_kind, batch $PEER_BATCH, $label, $PEER_THREADS threads (model only) | $(printf '%.1f' "$p_pps") | $p_s |")
     if [[ -z "$ratio" ]]; then
       ratio=$(awk -v a="$cr_pps" -v b="$p_pps" 'BEGIN { printf "%.2fx", a / b }')
       ratio_label="$label"

@@ -4,7 +4,7 @@
     /usr/bin/python3 scripts/bench_python_peer.py -m DIR --pairs PAIRS.jsonl \
         [--crossrank BIN | --tokens TOKENS.jsonl] [--batch-size 32] \
         [--order sorted|input] [--threads 2] [--warmup-batches 4] \
-        [--scores-out SCORES.jsonl] [--json]
+        [--scores-out SCORES.jsonl] [--json] [--eager HF_DIR]
 
 There is no `tokenizers` package here, so the peer does not tokenize: it reads
 the token ids that `crossrank tokenize -m DIR` produces for the same pairs
@@ -18,6 +18,11 @@ before timing too, so only model execution is timed:
   - warm-up: --warmup-batches batches spread over the length range (TorchScript's
     profiling executor specialises per shape on its first calls), not timed;
   - then one timed pass over all batches.
+
+--eager HF_DIR runs the Hugging Face checkpoint the bundle was exported from
+as crossrank's own eager modules (scripts/models; a decoder LLM reranker's
+score head from the answer ids in the bundle's crossrank.json) instead of the
+bundle's TorchScript: Python torch eager on the same ids.
 
 --scores-out writes one {"index", "logits", "score"} line per pair in INPUT
 order; "score" is sigmoid(logit) for one label, softmax for several (a list),
@@ -57,11 +62,13 @@ def read_tokens(path: str) -> List[Dict]:
             if not line.strip():
                 continue
             obj = json.loads(line)
-            if "input_ids" not in obj or "token_type_ids" not in obj:
-                fail(f"{path}:{lineno}: no input_ids/token_type_ids (not `crossrank tokenize` output?)")
-            if len(obj["input_ids"]) != len(obj["token_type_ids"]):
+            if "input_ids" not in obj:
+                fail(f"{path}:{lineno}: no input_ids (not `crossrank tokenize` output?)")
+            # Models without token types get none from `crossrank tokenize`.
+            types = obj.get("token_type_ids", [0] * len(obj["input_ids"]))
+            if len(obj["input_ids"]) != len(types):
                 fail(f"{path}:{lineno}: input_ids and token_type_ids differ in length")
-            out.append({"input_ids": obj["input_ids"], "token_type_ids": obj["token_type_ids"]})
+            out.append({"input_ids": obj["input_ids"], "token_type_ids": types})
     return out
 
 
@@ -76,6 +83,28 @@ def tokenize_with_crossrank(binary: str, model_dir: str, pairs: str, extra: List
         if r.returncode != 0:
             fail(f"crossrank tokenize failed (exit {r.returncode})")
         return read_tokens(tok)
+
+
+def load_eager(src: str, bundle: str):
+    """(the eager module, its arity) of SRC as scripts/export_hf.py builds it without
+    transformers."""
+    sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+    from export_hf import load_own, load_own_decoder  # noqa: E402
+    from models.checkpoint import read_config  # noqa: E402
+    from models.decoder import MODEL_TYPES  # noqa: E402
+    config = read_config(src)
+    notes: List[str] = []
+    if config.get("model_type") in MODEL_TYPES:
+        with open(os.path.join(bundle, "crossrank.json"), encoding="utf-8") as f:
+            ids = json.load(f)["template"]["answer_ids"]
+        return load_own_decoder(src, config, ids, notes), 2
+    model, names = load_own(src, config, notes)
+    return model, len(names)
+
+
+def run(model, arity: int, ids, mask, types):
+    """The model on one batch: the first arity of (input_ids, attention_mask, token_type_ids)."""
+    return model(*(ids, mask, types)[:arity])
 
 
 def main() -> None:
@@ -96,6 +125,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="use only the first N pairs (0: all)")
     ap.add_argument("--scores-out", help="write per-pair logits/scores in input order here")
     ap.add_argument("--json", action="store_true", help="print one JSON result line on stdout")
+    ap.add_argument("--eager", metavar="HF_DIR",
+                    help="run this Hugging Face checkpoint eagerly with crossrank's own modules")
     args = ap.parse_args()
 
     if args.batch_size < 1:
@@ -120,7 +151,11 @@ def main() -> None:
     import torch  # after argument checks: importing torch takes a few seconds
 
     torch.set_num_threads(args.threads)
-    model = torch.jit.load(model_path, map_location="cpu")
+    if args.eager:
+        (model, arity), runner = load_eager(args.eager, args.model), "eager"
+    else:
+        model = torch.jit.load(model_path, map_location="cpu")
+        arity, runner = len(model.forward.schema.arguments) - 1, "TorchScript"
     model.eval()
 
     # Batches of pair indices.
@@ -158,13 +193,13 @@ def main() -> None:
         t0 = time.perf_counter()
         for j in warm_idx:
             _, ids, mask, types = batches[j]
-            model(ids, mask, types)
+            run(model, arity, ids, mask, types)
         warm_s = time.perf_counter() - t0
 
         logits_by_batch = []
         t0 = time.perf_counter()
         for g, ids, mask, types in batches:
-            logits_by_batch.append(model(ids, mask, types))
+            logits_by_batch.append(run(model, arity, ids, mask, types))
         seconds = time.perf_counter() - t0
 
     pairs_per_s = n / seconds
@@ -188,7 +223,7 @@ def main() -> None:
         os.replace(tmp, args.scores_out)
 
     result = {
-        "runner": f"python torch {torch.__version__.split('+')[0]} TorchScript",
+        "runner": f"python torch {torch.__version__.split('+')[0]} {runner}",
         "order": args.order, "batch_size": args.batch_size, "threads": torch.get_num_threads(),
         "pairs": n, "batches": len(batches), "padding": round(padding, 4),
         "warmup_batches": len(warm_idx), "warmup_seconds": round(warm_s, 3),

@@ -4,7 +4,7 @@
 # for a set time over a working corpus seeded from tests/fuzz/corpus/<target> (plus the
 # kept regression inputs), and prints executions, coverage and crashes per target.
 #   scripts/fuzz.sh [--coverage] [SECONDS_PER_TARGET (60)] [TARGET...]
-# Targets: fuzz_jsonl fuzz_tokenizers fuzz_pair_encoder fuzz_bundle (default: all).
+# Targets: fuzz_jsonl fuzz_tokenizers fuzz_pair_encoder fuzz_prompt fuzz_bundle (default: all).
 # Exits 1 when a target found a crash, sanitizer report, timeout (-timeout=10: a slow input
 # is a bug too) or out-of-memory; the input is in build-fuzz/artifacts/<target>/ and the log
 # in build-fuzz/logs/<target>.log. Reproduce with build-fuzz/tests/fuzz/<target> INPUT.
@@ -15,7 +15,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 say() { echo "fuzz: $*" >&2; }
 
-all_targets=(fuzz_jsonl fuzz_tokenizers fuzz_pair_encoder fuzz_bundle)
+all_targets=(fuzz_jsonl fuzz_tokenizers fuzz_pair_encoder fuzz_prompt fuzz_bundle)
 coverage=0
 seconds=60
 targets=()

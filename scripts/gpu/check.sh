@@ -7,9 +7,11 @@
 #   3. a MiniLM-L6-H384-shaped checkpoint exported through transformers (scripts/export_hf.py),
 #      crossrank's scores against sentence-transformers' CrossEncoder on CPU and CUDA, and
 #      both timed (scripts/gpu/crossencoder_peer.py);
-#   4. `crossrank bench` on CUDA per dtype and token budget.
+#   4. `crossrank bench` on CUDA per dtype and token budget;
+#   5. LLM rerankers: tiny Qwen3/Qwen2/Gemma checkpoints through transformers and the model
+#      cards' code against crossrank (scripts/gpu/llm_parity.py).
 # Usage: scripts/gpu/check.sh [OUTDIR]    (logs and JSON results go to OUTDIR)
-#   GPU_CHECK_STEPS=tests,peer,bench (default: all three) picks what runs after the build.
+#   GPU_CHECK_STEPS=tests,llm,peer,bench (default: all four) picks what runs after the build.
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
@@ -19,7 +21,7 @@ py="${PYTHON:-python3}"
 jobs="$(nproc)"
 root="$repo/.devdeps/root"
 pairs="$repo/.devdeps/pairs.jsonl"
-steps=",${GPU_CHECK_STEPS:-tests,peer,bench},"
+steps=",${GPU_CHECK_STEPS:-tests,llm,peer,bench},"
 want() { [[ $steps == *",$1,"* ]]; }
 step() { echo "== $* ($(date +%T))" >&2; }
 fail() { echo "gpu/check: $*" >&2; exit 1; }
@@ -60,6 +62,10 @@ if want tests; then
   build-gpu/tests/model_tests '[cuda]' -s 2>&1 | grep -E 'drift|No CUDA|no CUDA|passed|failed' | sort -u
   step "info on CUDA"
   "$bin" info -m tests/data/models/tiny-bert --device cuda --dtype fp16 --json | tee "$out/info.json"
+fi
+if want llm; then
+  step "LLM rerankers against transformers and the model cards' code"
+  timeout 600 "$py" scripts/gpu/llm_parity.py --crossrank "$bin" | tee "$out/llm_parity.json"
 fi
 want peer || want bench || { step done; exit 0; }
 
