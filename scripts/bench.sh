@@ -181,7 +181,7 @@ if [[ "$NO_PEER" != 1 ]]; then
     read -r p_pps p_s p_ver p_kind < <("$TORCH_PYTHON" -c '
 import json, re, sys
 r = json.load(open(sys.argv[1]))
-v = re.match(r"python torch (\d+\.\d+) (\w+)", r["runner"])
+v = re.match(r"python torch (\d+\.\d+)\S* (\w+)", r["runner"])
 print(r["pairs_per_s"], "%.3f" % r["seconds"], *(v.groups() if v else ("?", "?")))' "$TMP/peer-$o.json")
     label="input order"; [[ "$o" == sorted ]] && label="length-sorted"
     peer_rows+=("| python torch $p_ver $p_kind, batch $PEER_BATCH, $label, $PEER_THREADS threads (model only) | $(printf '%.1f' "$p_pps") | $p_s |")

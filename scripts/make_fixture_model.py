@@ -46,6 +46,7 @@ import math
 import os
 import shutil
 import sys
+import tempfile
 import zipfile
 from typing import Dict, List, NamedTuple, Sequence, Tuple
 
@@ -440,14 +441,24 @@ def strip_debug_info(src: str, dst: str) -> None:
             zout.writestr(out, data)
 
 
+# Python's zipfile switches to zip64 records past 2 GiB, which libtorch 1.13's reader refuses
+# ("invalid header"): larger archives are kept as torch.jit.save wrote them (debug records
+# and all; its own zip64 is readable).
+STRIP_LIMIT = (1 << 31) - (1 << 24)
+
+
 def save_traced(traced: torch.jit.ScriptModule, path: str) -> None:
-    raw = path + ".raw.tmp"
+    folder = tempfile.mkdtemp(prefix=".save-", dir=os.path.dirname(os.path.abspath(path)))
+    raw = os.path.join(folder, "model.pt")  # torch names the archive's top folder "model"
     tmp = path + ".tmp"
-    torch.jit.save(traced, raw)
     try:
-        strip_debug_info(raw, tmp)
+        torch.jit.save(traced, raw)
+        if os.path.getsize(raw) >= STRIP_LIMIT:
+            os.replace(raw, tmp)
+        else:
+            strip_debug_info(raw, tmp)
     finally:
-        os.remove(raw)
+        shutil.rmtree(folder)
     os.replace(tmp, path)
 
 
