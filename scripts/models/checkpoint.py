@@ -29,6 +29,7 @@ from .bert import BertConfig, BertForSequenceClassification
 from .electra import ElectraConfig, ElectraForSequenceClassification
 from .roberta import RobertaConfig, RobertaForSequenceClassification
 from .safetensors import SafetensorsError, load_file
+from .weights import WeightsError, conform
 
 __all__ = ["ExportError", "Family", "FAMILIES", "TRANSFORMERS_ONLY", "read_config",
            "family_for", "find_weights", "load_state_dict", "build_model",
@@ -295,26 +296,17 @@ def build_model(config: Dict, state: Dict[str, Tensor],
         raise ExportError(f"the weights do not match crossrank's {fam.name} module "
                           f"({'; '.join(parts)})")
 
-    converted: Dict[str, int] = {}
-    for key, want in expected.items():
-        got = state[key]
-        if tuple(got.shape) != tuple(want.shape):
-            hint = ""
-            if key in fam.head_keys:
-                hint = f" (config.json id2label/num_labels says {model.config.num_labels} label(s))"
-            elif "word_embeddings" in key:
-                hint = " (config.json vocab_size)"
-            raise ExportError(f"{key}: shape {list(got.shape)} in the checkpoint, "
-                              f"{list(want.shape)} from config.json{hint}")
-        if not got.is_floating_point():
-            raise ExportError(f"{key}: stored as {got.dtype}, expected floating point")
-        if got.dtype != want.dtype:
-            name = str(got.dtype).replace("torch.", "")
-            converted[name] = converted.get(name, 0) + 1
-            state[key] = got.to(want.dtype)
-    if converted:
-        notes.append("converted to float32: " + ", ".join(
-            f"{n} {d} weights" for d, n in sorted(converted.items())))
+    def hint(key: str) -> str:
+        if key in fam.head_keys:
+            return f" (config.json id2label/num_labels says {model.config.num_labels} label(s))"
+        return " (config.json vocab_size)" if "word_embeddings" in key else ""
+
+    try:
+        state, note = conform(expected, state, hint)
+    except WeightsError as e:
+        raise ExportError(str(e)) from None
+    if note:
+        notes.append(note)
     model.load_state_dict(state, strict=True)
     model.eval()
     return model, fam

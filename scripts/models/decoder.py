@@ -29,6 +29,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import torch
 from torch import Tensor, nn
 
+from .weights import WeightsError, conform
+
 __all__ = ["DecoderConfigError", "DecoderConfig", "DecoderModel", "DecoderForScoring",
            "MODEL_TYPES", "score_head", "load_decoder", "init_random"]
 
@@ -369,22 +371,12 @@ def load_decoder(config: Mapping[str, Any], state: Mapping[str, Tensor],
     if missing:
         raise DecoderConfigError(f"the checkpoint lacks {len(missing)} weights of a "
                                  f"{cfg.model_type} model: {_describe(missing)}")
-    fixed: Dict[str, Tensor] = {}
-    converted: Dict[str, int] = {}
-    for key, want in expected.items():
-        got = state[key]
-        if tuple(got.shape) != tuple(want.shape):
-            raise DecoderConfigError(f"{key}: shape {list(got.shape)} in the checkpoint, "
-                                     f"{list(want.shape)} from config.json")
-        if not got.is_floating_point():
-            raise DecoderConfigError(f"{key}: stored as {got.dtype}, expected floating point")
-        if got.dtype != torch.float32:
-            name = str(got.dtype).replace("torch.", "")
-            converted[name] = converted.get(name, 0) + 1
-        fixed[key] = got.to(torch.float32)
-    if converted:
-        notes.append("converted to float32: " + ", ".join(
-            f"{n} {d} weights" for d, n in sorted(converted.items())))
+    try:
+        fixed, note = conform(expected, state)
+    except WeightsError as e:
+        raise DecoderConfigError(str(e)) from None
+    if note:
+        notes.append(note)
     model.load_state_dict(fixed, strict=True)
     return model.eval(), notes
 

@@ -15,25 +15,8 @@
 # error cases (unknown model_type, DeBERTa, truncated safetensors, base-model weights, no
 # classifier). Exit 77 (skipped) without torch in /usr/bin/python3. OUT_DIR is replaced.
 set -euo pipefail
-crossrank=$(realpath -- "$1") out=$(realpath -m -- "$2")
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-py=/usr/bin/python3
-if [[ ! -x $py ]] || ! $py -c 'import torch' 2>/dev/null; then
-  echo "SKIPPED: $py has no torch (Debian: apt-get install python3-torch)" >&2
-  exit 77
-fi
-[[ -x $crossrank ]] || { echo "FAIL: $crossrank is not an executable" >&2; exit 1; }
-SECONDS=0
-if [[ -e $out ]]; then  # only a folder this script made (or an empty one) is replaced
-  [[ -e $out/.export_hf_test || -z "$(ls -A "$out")" ]] \
-    || { echo "FAIL: $out exists and was not made by this test" >&2; exit 1; }
-  rm -rf "$out"
-fi
-mkdir -p "$out"
-touch "$out/.export_hf_test"
-cd "$out"
+source "$(dirname "${BASH_SOURCE[0]}")/torch_test.sh" "$@" .export_hf_test
 families=(bert roberta xlm-roberta electra)
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Checkpoints, one source folder per weights format (links to the shared files).
 for f in "${families[@]}"; do

@@ -14,22 +14,7 @@
 # tokenizer, a decoder exported without --template. Exit 77 (skipped) without torch in
 # /usr/bin/python3. OUT_DIR is replaced.
 set -euo pipefail
-crossrank=$(realpath -- "$1") out=$(realpath -m -- "$2")
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-py=/usr/bin/python3
-if [[ ! -x $py ]] || ! $py -c 'import torch' 2>/dev/null; then
-  echo "SKIPPED: $py has no torch (Debian: apt-get install python3-torch)" >&2
-  exit 77
-fi
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[[ -x $crossrank ]] || fail "$crossrank is not an executable"
-if [[ -e $out ]]; then  # only a folder this script made (or an empty one) is replaced
-  [[ -e $out/.llm_rerankers_test || -z "$(ls -A "$out")" ]] || fail "$out exists and was not made by this test"
-  rm -rf "$out"
-fi
-mkdir -p "$out"
-touch "$out/.llm_rerankers_test"
-cd "$out"
+source "$(dirname "${BASH_SOURCE[0]}")/torch_test.sh" "$@" .llm_rerankers_test
 
 recipes=(qwen3-reranker mxbai-rerank-v2 bge-reranker-gemma)
 for r in "${recipes[@]}"; do
