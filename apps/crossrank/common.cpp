@@ -135,9 +135,14 @@ Reranker load_reranker(const CommonOptions& o) {
     log::warn("libtorch is using the netlib reference BLAS (" + runtime.blas +
               "): scoring will be ~30x slower. Install libopenblas0-openmp (scripts/setup.sh does).");
   }
-  if (reranker.model().dtype() == "bf16" && reranker.model().device() == "cpu" && !runtime.cpu_bf16) {
-    log::warn("this CPU has no AVX-512 BF16 instructions: --dtype bf16 runs several times slower "
-              "than fp32 here (docs/performance.md#reduced-precision)");
+  const nlohmann::json& exported = reranker.bundle().exported_by;
+  const bool bf16_weights = exported.is_object() && exported.value("dtype", "") == "bf16";
+  if ((reranker.model().dtype() == "bf16" || bf16_weights) && reranker.model().device() == "cpu" &&
+      !runtime.cpu_bf16) {
+    log::warn(std::string("this CPU has no AVX-512 BF16 instructions: ") +
+              (bf16_weights ? "this bundle's bf16 weights (export_hf.py --dtype bf16) run"
+                            : "--dtype bf16 runs") +
+              " several times slower than fp32 here (docs/performance.md#reduced-precision)");
   }
   log::debug("model " + o.model_dir + " on " + reranker.model().device() + " (" +
              reranker.model().dtype() + "), " +

@@ -87,6 +87,14 @@ assert top(ranked[1]) == pairs[2] == top(ranked_instr[1]), "a line's instruction
 assert pairs[0] != pairs[1] and 0 < pairs[0] < 1
 EOF
 
+# eval and tokenize take --instruction too.
+printf '{"qid": "q1", "query": "capital of France", "docs": [{"id": "a", "text": "Paris is the capital of France.", "label": 1}, {"id": "b", "text": "Berlin is in Germany.", "label": 0}]}\n' > labelled.jsonl
+"$crossrank" eval --task rerank -m b-qwen3-reranker -i labelled.jsonl --instruction "Find facts" -q > eval.json \
+  || fail "eval --instruction"
+grep -q '"ndcg@10"' eval.json || fail "eval wrote no metrics"
+"$crossrank" tokenize -m b-qwen3-reranker -i pairs.jsonl --instruction "Find facts" -q > tokens.jsonl
+[[ $(sed -n 1p tokens.jsonl) == "$(sed -n 2p tokens.jsonl)" ]] || fail "--instruction and a line's instruction differ in tokenize"
+
 # --long-docs chunk: a document over --max-length becomes windows inside the template.
 long=$($py -c 'print(" ".join(["Paris is the capital and largest city of France."] * 60))')
 printf '{"qid": "q", "query": "capital of France", "docs": ["%s", "Paris."]}\n' "$long" > long.jsonl
