@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "crossrank/cpu.hpp"
 #include "crossrank/requests.hpp"
 
 namespace crossrank::cli {
@@ -46,6 +47,12 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["libtorch"] = rt.libtorch_version;
   info["cuda_available"] = rt.cuda_available;
   info["cpu_bf16"] = rt.cpu_bf16;
+  if (!rt.blas_core.empty()) {
+    info["blas_core"] = rt.blas_core;
+    info["blas_best_core"] = best_openblas_core(detect_cpu_features());
+    const std::string note = blas_warning(detect_cpu_features(), rt.blas_core);
+    if (!note.empty()) info["blas_warning"] = note;
+  }
   if (as_json) {
     std::cout << info.dump() << "\n";
     return;

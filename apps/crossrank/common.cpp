@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "crossrank/cpu.hpp"
 #include "crossrank/error.hpp"
 #include "crossrank/flat_input.hpp"
 #include "crossrank/interrupt.hpp"
@@ -134,6 +135,10 @@ Reranker load_reranker(const CommonOptions& o) {
   if (runtime.reference_blas && reranker.model().device() == "cpu") {
     log::warn("libtorch is using the netlib reference BLAS (" + runtime.blas +
               "): scoring will be ~30x slower. Install libopenblas0-openmp (scripts/setup.sh does).");
+  }
+  if (reranker.model().device() == "cpu") {
+    const std::string blas = blas_warning(detect_cpu_features(), runtime.blas_core);
+    if (!blas.empty()) log::warn(blas);
   }
   const nlohmann::json& exported = reranker.bundle().exported_by;
   const bool bf16_weights = exported.is_object() && exported.value("dtype", "") == "bf16";

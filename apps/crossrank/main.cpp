@@ -10,22 +10,40 @@
 #include <string>
 
 #include "common.hpp"
+#include "crossrank/cpu.hpp"
 #include "crossrank/error.hpp"
 #include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
 
 namespace {
 
-// Starts the process again with OPENBLAS_CORETYPE set when OpenBLAS fell back to slow
-// generic kernels (crossrank::better_openblas_core); once only, and only if exec works.
+// Starts the process again with OPENBLAS_CORETYPE set when OpenBLAS runs slower kernels
+// than the CPU supports and the user pinned none (crossrank::choose_openblas_core); the
+// new process checks the kernels on a test product and, if they are wrong, starts once more
+// with OpenBLAS's own choice. Only if exec works; before anything is read or written.
 void restart_with_faster_blas(char** argv) {
-  if (std::getenv("CROSSRANK_BLAS_RESTARTED")) return;
-  const std::string core = crossrank::better_openblas_core();
-  if (core.empty()) return;
-  setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
-  setenv("CROSSRANK_BLAS_RESTARTED", "1", 1);
+  using namespace crossrank;
+  const char* restarted = std::getenv(kBlasRestarted);
+  if (restarted) {
+    const char* picked = std::getenv(kBlasPicked);
+    if (std::string(restarted) != "switched" || !picked || sgemm_agrees_with_loop()) return;
+    setenv("OPENBLAS_CORETYPE", picked, 1);
+    setenv(kBlasRestarted, "failed", 1);
+    execv("/proc/self/exe", argv);
+    return;
+  }
+  const std::string picked = openblas_corename();
+  if (picked.empty()) return;
+  const char* pin = std::getenv("OPENBLAS_CORETYPE");
+  const BlasChoice choice = choose_openblas_core(detect_cpu_features(), picked,
+                                                 pin ? std::optional<std::string>(pin) : std::nullopt);
+  if (choice.set_core.empty()) return;
+  setenv("OPENBLAS_CORETYPE", choice.set_core.c_str(), 1);
+  setenv(kBlasRestarted, "switched", 1);
+  setenv(kBlasPicked, picked.c_str(), 1);
   execv("/proc/self/exe", argv);
   unsetenv("OPENBLAS_CORETYPE");  // exec failed: go on with the kernels already loaded
+  unsetenv(kBlasRestarted);
 }
 
 // A model's activations are megabytes per batch. glibc serves blocks that large with

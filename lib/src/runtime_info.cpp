@@ -53,24 +53,15 @@ RuntimeInfo runtime_info() {
     info.blas = info.reference_blas ? "netlib reference BLAS" : "unknown BLAS";
   }
   if (!path.empty()) info.blas += " at " + path;
+  info.blas_core = openblas_corename();
   return info;
 }
 
-std::string better_openblas_core() {
-  if (std::getenv("OPENBLAS_CORETYPE")) return "";
+std::string openblas_corename() {
   using NameFn = char* (*)();
   auto corename = reinterpret_cast<NameFn>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
   if (!corename || sgemm_provider().find("openblas") == std::string::npos) return "";
-  const std::string core = corename();
-  // The generic cores DYNAMIC_ARCH falls back to for a CPU it does not know.
-  if (core != "Prescott" && core != "Core2" && core != "Nehalem" && core != "Katmai") return "";
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
-    return "SkylakeX";
-  }
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
-  return "";
+  return corename();
 }
 
 }  // namespace crossrank

@@ -234,6 +234,24 @@ TEST_CASE("the netlib reference BLAS is detected and warned about", "[cli]") {
   CHECK(json::parse(run("info --json " + kModel).out)["reference_blas"] == false);
 }
 
+TEST_CASE("an OPENBLAS_CORETYPE slower than the CPU's kernels is respected and named", "[cli]") {
+  const json plain = json::parse(run("info --json " + kModel).out);
+  if (!plain.contains("blas_core") || plain["blas_best_core"] == "") {
+    WARN("OpenBLAS not in use, or a CPU without AVX: nothing to check");
+    return;
+  }
+  const Result r = run("score " + kModel, "[\"a\", \"b\"]\n", "OPENBLAS_CORETYPE=Prescott");
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("OPENBLAS_CORETYPE=Prescott pins OpenBLAS to generic SSE kernels"));
+  const json pinned = json::parse(run("info --json " + kModel, "", "OPENBLAS_CORETYPE=Prescott").out);
+  CHECK(pinned["blas_core"] == "Prescott");
+  CHECK(pinned["blas_warning"].get<std::string>().find(plain["blas_best_core"].get<std::string>()) != std::string::npos);
+  // Scores are the same whatever the kernels (to float rounding).
+  const double fast = json::parse(run("score " + kModel, "[\"a\", \"b\"]\n").out)["score"];
+  const double slow = json::parse(r.out)["score"];
+  CHECK(std::abs(fast - slow) < 1e-6);
+}
+
 namespace {
 
 // A copy of the tiny-bert bundle in dir, with files replaced or added.

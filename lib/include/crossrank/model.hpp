@@ -68,14 +68,12 @@ struct RuntimeInfo {
   std::string parallel_backend;
   bool cuda_available = false;
   bool cpu_bf16 = false;  // AVX-512 BF16: without it, bf16 products on the CPU are emulated
+  std::string blas_core;  // openblas_corename()
 };
 RuntimeInfo runtime_info();
 
-// OpenBLAS 0.3.21 (Debian 12) does not recognise recent CPUs (e.g. Intel family 6 model
-// 207) and falls back to its generic "Prescott" kernels, 3-4x slower than the AVX-512 or
-// AVX2 ones the CPU runs. It picks kernels when it loads, from OPENBLAS_CORETYPE: so the
-// caller sets that and starts the process again. Returns the core type to set ("SkylakeX",
-// "Haswell"), or "" when OpenBLAS is not in use, chose well, or the user set the variable.
-std::string better_openblas_core();
+// The kernels OpenBLAS runs (openblas_get_corename, e.g. "Cooperlake"); "" when the BLAS
+// libtorch calls is not OpenBLAS. cpu.hpp chooses better ones.
+std::string openblas_corename();
 
 }  // namespace crossrank
