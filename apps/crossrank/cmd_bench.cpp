@@ -25,18 +25,19 @@ double rounded(double v, int digits) {
 }
 
 void bench(const BenchCli& o) {
-  std::vector<std::pair<std::string, std::string>> texts;
+  std::vector<std::string> lines;
   if (o.input.empty()) {
-    texts = synthetic_pairs(o.synthetic);
+    lines = synthetic_pairs(o.synthetic);
   } else {
     LineReader in(o.input);
-    texts = read_pair_texts(in);
+    std::string line;
+    while (next_line(in, line)) lines.push_back(line);
   }
-  if (texts.empty()) throw InputError("no pairs to benchmark in " + o.input);
   Reranker reranker = load_reranker(o.common);
   BenchOptions options = o.bench;
-  options.window_pairs = o.common.run.window_pairs;
-  const BenchReport r = run_bench(reranker, texts, options);
+  options.run = o.common.run;
+  const BenchReport r = run_bench(reranker, lines, options);
+  if (r.pairs == 0) throw InputError("no pairs to benchmark in " + o.input);
   const RuntimeInfo rt = runtime_info();
 
   Json report = Json::object();
@@ -48,6 +49,7 @@ void bench(const BenchCli& o) {
   report["mean_tokens"] = rounded(static_cast<double>(r.real_tokens) / r.pairs, 1);
   report["padding"] = rounded(r.padding_fraction(), 4);
   report["tokenize_share"] = rounded(r.tokenize_share(), 4);
+  report["pass_s"] = rounded(r.pass_seconds, 3);
   report["tokenize_s"] = rounded(r.tokenize_seconds, 3);
   report["model_s"] = rounded(r.model_seconds, 3);
   report["warmup_s"] = rounded(r.warmup_seconds, 3);
@@ -77,6 +79,8 @@ void add_bench_command(CLI::App& app) {
       "bench", "Measure scoring speed on this machine: pairs/s, tokens/s, GFLOP/s, padding, time shares");
   add_model_options(*cmd, o->common);
   add_batching_options(*cmd, o->common);
+  add_instruction_option(*cmd, o->common);
+  add_tokenizer_threads_option(*cmd, o->common);
   cmd->add_option("-i,--input", o->input,
                   "Pairs to score (score's input forms); default: synthetic English pairs");
   cmd->add_option("--pairs", o->synthetic, "How many synthetic pairs")->capture_default_str()->check(kAtLeastOne);

@@ -63,13 +63,17 @@ void add_instruction_option(CLI::App& cmd, CommonOptions& o) {
       ->type_name("TEXT");
 }
 
+void add_tokenizer_threads_option(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("--tokenizer-threads", o.run.tokenizer_threads,
+                 "Threads that parse and tokenize input lines, beside the model's")
+      ->capture_default_str()->check(kAtLeastOne);
+}
+
 void add_io_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-i,--input", o.input, "Input JSONL file, - for stdin")->capture_default_str();
   cmd.add_option("-o,--output", o.output, "Output JSONL file, - for stdout")->capture_default_str();
   add_batching_options(cmd, o);
-  cmd.add_option("--tokenizer-threads", o.run.tokenizer_threads,
-                 "Threads that parse and tokenize input lines, beside the model's")
-      ->capture_default_str()->check(kAtLeastOne);
+  add_tokenizer_threads_option(cmd, o);
   add_limit_options(cmd, o);
   CLI::Option* skip = cmd.add_flag("--skip-invalid", o.run.skip_invalid,
                                    "Report bad lines on stderr and go on (exit 0) instead of stopping; "

@@ -31,7 +31,8 @@ extern const CLI::Validator kWholeNumber;  // a whole number >= 0 (refuses -1, w
 
 void add_model_options(CLI::App& cmd, CommonOptions& o);
 void add_io_options(CLI::App& cmd, CommonOptions& o);
-void add_instruction_option(CLI::App& cmd, CommonOptions& o);  // rerank, score, eval, tokenize
+void add_instruction_option(CLI::App& cmd, CommonOptions& o);  // rerank, score, eval, tokenize, bench
+void add_tokenizer_threads_option(CLI::App& cmd, CommonOptions& o);  // in add_io_options; bench
 void add_batching_options(CLI::App& cmd, CommonOptions& o);  // --batch-tokens, ..., --window
 void add_limit_options(CLI::App& cmd, CommonOptions& o);     // --max-line-bytes, --max-docs, ...
 Reranker load_reranker(const CommonOptions& o);

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <random>
+
+#include "crossrank/error.hpp"
+#include "crossrank/jsonl.hpp"
+#include "crossrank/requests.hpp"
 
 namespace crossrank {
 
@@ -38,7 +41,7 @@ const char* const kWords[] = {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> synthetic_pairs(size_t count) {
+std::vector<std::string> synthetic_pairs(size_t count) {
   std::mt19937 rng(20261127);  // fixed: the same pairs on every run
   const size_t vocab = sizeof kWords / sizeof kWords[0];
   auto sentence = [&](size_t words) {
@@ -49,59 +52,72 @@ std::vector<std::pair<std::string, std::string>> synthetic_pairs(size_t count) {
     }
     return s + (words % 3 ? "." : "?");
   };
-  std::vector<std::pair<std::string, std::string>> pairs;
-  pairs.reserve(count);
+  std::vector<std::string> lines;
+  lines.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     const size_t query = 4 + rng() % 9;  // 4..12 words, documents 12..60 (WikiQA-like)
     const size_t doc = 12 + rng() % 49;
-    pairs.emplace_back(sentence(query), sentence(doc));
+    const std::string q = sentence(query);
+    lines.push_back(Json::array({q, sentence(doc)}).dump());
   }
-  return pairs;
+  return lines;
 }
 
-double encoder_flops(size_t tokens, size_t layers, size_t hidden, size_t intermediate) {
+double encoder_flops(size_t tokens, size_t squared, size_t layers, size_t hidden, size_t intermediate) {
   const double s = static_cast<double>(tokens), h = static_cast<double>(hidden);
   return static_cast<double>(layers) * (8 * s * h * h + 4 * s * h * static_cast<double>(intermediate) +
-                                        4 * s * s * h);
+                                        4 * static_cast<double>(squared) * h);
 }
 
-BenchReport run_bench(Reranker& reranker, const std::vector<std::pair<std::string, std::string>>& texts,
-                      const BenchOptions& options) {
+namespace {
+
+class DropScores final : public ScoreSink {
+ public:
+  void put(const PairRequest&, const float*, size_t) override {}
+};
+
+}  // namespace
+
+BenchReport run_bench(Reranker& reranker, const std::vector<std::string>& lines, const BenchOptions& options) {
   BenchReport report;
-  report.pairs = texts.size();
   auto start = std::chrono::steady_clock::now();
-  std::vector<EncodedPair> pairs;
-  pairs.reserve(texts.size());
-  for (const auto& [a, b] : texts) pairs.push_back(reranker.encode(a, b));
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (is_blank(lines[i])) continue;
+    try {
+      const PairRequest p = parse_pair_request(lines[i], options.run.limits);
+      reranker.encode(p.first, p.second, instruction_for(p.instruction, options.run));
+    } catch (const InputError& e) {
+      throw InputError("line " + std::to_string(i + 1) + ": " + e.what());
+    }
+    ++report.pairs;
+  }
   report.tokenize_seconds = seconds_since(start);
 
-  const BundleConfig& shape = reranker.bundle();
-  for (const auto& p : pairs) {
-    report.flops += encoder_flops(p.input_ids.size(), shape.num_layers, shape.hidden_size,
-                                  shape.intermediate_size);
-  }
-  // Windows are cut once, outside the timed passes, as the subcommands would batch them.
-  const size_t window = std::max<size_t>(1, options.window_pairs);
-  std::vector<std::vector<EncodedPair>> windows;
-  for (size_t first = 0; first < pairs.size(); first += window) {
-    const size_t last = std::min(pairs.size(), first + window);
-    windows.emplace_back(std::make_move_iterator(pairs.begin() + first),
-                         std::make_move_iterator(pairs.begin() + last));
-  }
+  struct Pass {
+    double seconds, model_seconds;
+    size_t real, squared, padded;
+  };
   auto pass = [&] {
+    MemoryLines in(lines);
+    DropScores sink;
     const ScoringStats before = reranker.stats();
     const auto t0 = std::chrono::steady_clock::now();
-    for (const auto& w : windows) reranker.score(w);
-    const double seconds = seconds_since(t0);
-    report.real_tokens = reranker.stats().real_tokens - before.real_tokens;
-    report.padded_tokens = reranker.stats().padded_tokens - before.padded_tokens;
-    return seconds;
+    run_score(reranker, in, sink, options.run);
+    const ScoringStats& after = reranker.stats();
+    return Pass{seconds_since(t0), after.seconds - before.seconds, after.real_tokens - before.real_tokens,
+                after.squared_tokens - before.squared_tokens, after.padded_tokens - before.padded_tokens};
   };
-  report.warmup_seconds = pass();
-  std::vector<double> times;
-  for (size_t r = 0; r < std::max<size_t>(1, options.rounds); ++r) times.push_back(pass());
-  std::sort(times.begin(), times.end());
-  report.model_seconds = times[times.size() / 2];
+  report.warmup_seconds = pass().seconds;
+  std::vector<Pass> passes;
+  for (size_t r = 0; r < std::max<size_t>(1, options.rounds); ++r) passes.push_back(pass());
+  std::sort(passes.begin(), passes.end(), [](const Pass& a, const Pass& b) { return a.seconds < b.seconds; });
+  const Pass& median = passes[passes.size() / 2];
+  report.pass_seconds = median.seconds;
+  report.model_seconds = median.model_seconds;
+  report.real_tokens = median.real;
+  report.padded_tokens = median.padded;
+  const BundleConfig& shape = reranker.bundle();
+  report.flops = encoder_flops(median.real, median.squared, shape.num_layers, shape.hidden_size, shape.intermediate_size);
   report.peak_rss_bytes = peak_rss_bytes();
   return report;
 }

@@ -1,6 +1,7 @@
 #include "crossrank/reranker.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <unordered_map>
 
@@ -76,6 +77,7 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs, std::vector<char>*
     throw ModelError("unsupported activation in " + activation_source_ +
                      "; choose one with --activation or crossrank.json \"activation\"");
   }
+  const auto start = std::chrono::steady_clock::now();
   Logits scores;
   scores.rows = pairs.size();
   scores.labels = bundle_.num_labels;
@@ -112,6 +114,7 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs, std::vector<char>*
       std::copy_n(&logits[r * scores.labels], scores.labels, row);
       apply_activation(activation_, row, scores.labels);
       stats_.real_tokens += lengths[batch_rows[r]];
+      stats_.squared_tokens += lengths[batch_rows[r]] * lengths[batch_rows[r]];
       unique_scored[batch_rows[r]] = 1;
     }
   }
@@ -121,6 +124,7 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs, std::vector<char>*
     if (scored) (*scored)[i] = unique_scored[source[i]];
   }
   stats_.pairs += pairs.size();
+  stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return scores;
 }
 
@@ -161,7 +165,7 @@ void Reranker::run_batch(const std::vector<EncodedPair>& pairs, const std::vecto
                      std::to_string(bundle_.num_labels) + " label(s)");
   }
   std::copy(logits.values.begin(), logits.values.end(), out);
-  stats_.padded_tokens += cells;
+  stats_.padded_tokens += batch.rows * batch.cols;
 }
 
 }  // namespace crossrank

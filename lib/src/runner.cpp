@@ -405,14 +405,6 @@ float aggregate(Aggregate how, const float* scores, size_t stride, size_t window
   return best;
 }
 
-// The instruction a line's query is paired with: its own, else --instruction, else (nullopt)
-// the template's default.
-std::optional<std::string_view> instruction_for(const std::optional<std::string>& line, const RunOptions& options) {
-  if (line) return *line;
-  if (options.instruction) return *options.instruction;
-  return std::nullopt;
-}
-
 void check_instruction_option(const Reranker& reranker, const RunOptions& options) {
   const PromptEncoder* prompt = reranker.encoder().prompt();
   if (options.instruction && !(prompt && prompt->takes_instruction())) {
@@ -610,19 +602,10 @@ RunSummary run_score(Reranker& reranker, LineSource& in, ScoreSink& sink, const 
   });
 }
 
-std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  std::string line;
-  while (next_line(in, line)) {
-    if (is_blank(line)) continue;
-    try {
-      PairRequest p = parse_pair_request(line);
-      pairs.emplace_back(std::move(p.first), std::move(p.second));
-    } catch (const InputError& e) {
-      rethrow_at_line(e, in.line_number());
-    }
-  }
-  return pairs;
+std::optional<std::string_view> instruction_for(const std::optional<std::string>& line, const RunOptions& options) {
+  if (line) return *line;
+  if (options.instruction) return *options.instruction;
+  return std::nullopt;
 }
 
 RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& out,

@@ -411,12 +411,15 @@ TEST_CASE("bench reports speed, padding and time shares as data on stdout", "[cl
   REQUIRE(r.code == 0);
   const json report = json::parse(r.out);
   CHECK(report["pairs"] == 40);
-  for (const char* key : {"pairs_per_s", "tokens_per_s", "gflops_per_s", "tokenize_share", "peak_rss_mib"}) {
+  for (const char* key : {"pairs_per_s", "tokens_per_s", "gflops_per_s", "tokenize_share", "peak_rss_mib", "pass_s"}) {
     INFO(key);
     CHECK(report[key].get<double>() > 0);
   }
   CHECK(report["padding"].get<double>() >= 0);
   CHECK(report["padding"].get<double>() < 1);
+  // score's pipeline: the pass holds the model's time.
+  CHECK(report["model_s"].get<double>() <= report["pass_s"].get<double>());
+  CHECK(run("bench --json --pairs 40 --rounds 1 --tokenizer-threads 2 " + kModel).code == 0);
   // Pairs from a file, in score's input forms; a bad line names itself.
   CHECK(json::parse(run("bench --json --rounds 1 -i - " + kModel, "[\"a\",\"b\"]\n{\"query\":\"q\",\"text\":\"t\"}\n").out)["pairs"] == 2);
   const Result bad = run("bench --rounds 1 -i - " + kModel, "[\"a\",\"b\"]\n{}\n");

@@ -56,20 +56,7 @@ class FakeModel : public crossrank::Model {
 };
 
 // A LineSource over lines held in memory, numbered from 1.
-class Lines final : public crossrank::LineSource {
- public:
-  explicit Lines(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  bool next(std::string& line) override {
-    if (at_ == lines_.size()) return false;
-    line = lines_[at_++];
-    return true;
-  }
-  size_t line_number() const override { return at_; }
-
- private:
-  std::vector<std::string> lines_;
-  size_t at_ = 0;
-};
+using Lines = crossrank::MemoryLines;
 
 inline crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes,
                                          crossrank::BatchingOptions batching, size_t labels = 1,

@@ -30,6 +30,22 @@ class LineSource {
   virtual size_t lines_read() const { return line_number(); }
 };
 
+// Lines held in memory (crossrank bench's passes over one input, tests).
+class MemoryLines final : public LineSource {
+ public:
+  explicit MemoryLines(std::vector<std::string> lines) : lines_(std::move(lines)) {}
+  bool next(std::string& line) override {
+    if (at_ == lines_.size()) return false;
+    line = lines_[at_++];
+    return true;
+  }
+  size_t line_number() const override { return at_; }
+
+ private:
+  std::vector<std::string> lines_;
+  size_t at_ = 0;
+};
+
 // A line a LineSource cannot use: the caller reports it (or skips it, with --skip-invalid)
 // like any bad input line. The message does not name the line; line() does.
 class BadLine : public InputError {

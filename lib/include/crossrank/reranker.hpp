@@ -25,7 +25,9 @@ struct ScoringStats {
   size_t pairs = 0;
   size_t duplicates = 0;     // pairs whose identical encoding was already scored
   size_t real_tokens = 0;
+  size_t squared_tokens = 0;  // each scored pair's length squared, summed (attention's FLOPs)
   size_t padded_tokens = 0;  // rows x longest, summed over batches
+  double seconds = 0;        // in score(): batching, the model, the activation
   size_t split_batches = 0;  // batches split in two because the device ran out of memory
 };
 

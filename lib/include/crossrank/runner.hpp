@@ -100,9 +100,9 @@ RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const 
 // the queries or pairs it got).
 RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options);
 RunSummary run_score(Reranker& reranker, LineSource& in, ScoreSink& sink, const RunOptions& options);
-// Every pair of the input (score's forms) as texts, for `crossrank bench`. Throws
-// InputError ("line N: ...") for a bad line.
-std::vector<std::pair<std::string, std::string>> read_pair_texts(LineReader& in);
+// The instruction a line's query is paired with: its own, else --instruction, else
+// (nullopt) the template's default.
+std::optional<std::string_view> instruction_for(const std::optional<std::string>& line, const RunOptions& options);
 
 RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& out,
                         const RunOptions& options);
