@@ -57,6 +57,7 @@ void bench(const BenchCli& o) {
   report["peak_rss_mib"] = rounded(static_cast<double>(r.peak_rss_bytes) / (1 << 20), 1);
   report["device"] = reranker.model().device();
   report["dtype"] = reranker.model().dtype();
+  report["cpu_bf16"] = rt.cpu_bf16;
   report["threads"] = rt.threads;
   report["batch_tokens"] = reranker.batching().batch_tokens;
   report["max_batch_size"] = reranker.batching().max_batch_size;

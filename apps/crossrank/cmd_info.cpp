@@ -47,6 +47,8 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["libtorch"] = rt.libtorch_version;
   info["cuda_available"] = rt.cuda_available;
   info["cpu_bf16"] = rt.cpu_bf16;
+  // What --dtype auto runs here: bf16 only where the CPU computes it.
+  if (reranker.model().device() == "cpu") info["dtype_auto"] = rt.cpu_bf16 ? "bf16" : "fp32";
   if (!rt.blas_core.empty()) {
     info["blas_core"] = rt.blas_core;
     info["blas_best_core"] = best_openblas_core(detect_cpu_features());

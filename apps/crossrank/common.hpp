@@ -17,6 +17,7 @@ struct CommonOptions {
   std::string input = "-";
   std::string output = "-";
   std::string activation = "auto";  // parsed into scoring.activation when loading
+  bool dtype_given = false;          // --dtype was on the command line
   ScoringOptions scoring;
   RunOptions run;
   uint64_t max_line_bytes = kDefaultMaxLineBytes;  // longer input lines are bad lines

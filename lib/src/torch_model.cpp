@@ -50,6 +50,11 @@ torch::Device pick_device(const std::string& name) {
 
 c10::ScalarType pick_dtype(const std::string& name, const torch::Device& device) {
   if (name == "fp32") return torch::kFloat32;
+  // Reduced precision only where the hardware computes it (docs/performance.md#reduced-precision).
+  if (name == "auto") {
+    __builtin_cpu_init();
+    return device.is_cpu() && __builtin_cpu_supports("avx512bf16") ? torch::kBFloat16 : torch::kFloat32;
+  }
   if (name == "bf16") return torch::kBFloat16;
   if (name == "fp16") {
     if (device.is_cpu()) {
@@ -57,7 +62,7 @@ c10::ScalarType pick_dtype(const std::string& name, const torch::Device& device)
     }
     return torch::kFloat16;
   }
-  throw ConfigError("--dtype " + name + ": expected fp32, bf16 or fp16");
+  throw ConfigError("--dtype " + name + ": expected fp32, bf16, fp16 or auto");
 }
 
 // Turns libtorch's autocast on for one device type in this thread, and back off. Autocast

@@ -234,6 +234,15 @@ TEST_CASE("the netlib reference BLAS is detected and warned about", "[cli]") {
   CHECK(json::parse(run("info --json " + kModel).out)["reference_blas"] == false);
 }
 
+TEST_CASE("dtype auto runs bf16 only where the CPU computes it, and says so", "[cli]") {
+  const json plain = json::parse(run("info --json " + kModel).out);
+  const json automatic = json::parse(run("info --json --dtype auto " + kModel).out);
+  CHECK(automatic["dtype"] == plain["dtype_auto"]);
+  CHECK(plain["dtype_auto"] == (plain["cpu_bf16"] == true ? "bf16" : "fp32"));
+  // The note is for a terminal: a pipeline's stderr stays quiet.
+  CHECK(run("score " + kModel, "[\"a\", \"b\"]\n").err.find("--dtype bf16") == std::string::npos);
+}
+
 TEST_CASE("an OPENBLAS_CORETYPE slower than the CPU's kernels is respected and named", "[cli]") {
   const json plain = json::parse(run("info --json " + kModel).out);
   if (!plain.contains("blas_core") || plain["blas_best_core"] == "") {

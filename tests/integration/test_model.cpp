@@ -185,7 +185,7 @@ TEST_CASE("model loading errors are clear", "[model]") {
   CHECK_THROWS_WITH(crossrank::load_torchscript_model(model, {"cpu", "fp16", 0, {}}),
                     Catch::Contains("CUDA devices only"));
   CHECK_THROWS_WITH(crossrank::load_torchscript_model(model, {"cpu", "half", 0, {}}),
-                    Catch::Contains("expected fp32, bf16 or fp16"));
+                    Catch::Contains("expected fp32, bf16, fp16 or auto"));
   // crossrank.json may rename inputs, but only as many as forward() takes.
   CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"cpu", "fp32", 0, {"input_ids"}}),
                   crossrank::ModelError);
