@@ -141,18 +141,26 @@ log "crossrank tokenize (untimed): the reference ids for the score check"
 
 # ---------------------------------------------------------------- 5. interleaved rounds
 now() { date +%s.%N; }
-CR_ARGS=(score -m "$FIXTURE" -i "$PAIRS" -o "$RUN/crossrank.jsonl" --activation identity
-         "${EXTRA[@]+"${EXTRA[@]}"}")
-for ((r = 1; r <= ROUNDS; r++)); do
-  log "round $r/$ROUNDS: $CROSSRANK ${CR_ARGS[*]}"
+# Where the CPU has AVX-512 BF16, every round also runs crossrank --dtype bf16.
+dtypes=(fp32)
+grep -q '"cpu_bf16":true' "$RUN/info.json" && dtypes+=(bf16)
+run_crossrank() {  # ROUND DTYPE: one timed `crossrank score`, appended to crossrank[-DTYPE]-times.txt
+  local r=$1 dtype=$2 suffix="" t0 t1 pps
+  [[ $dtype == fp32 ]] || suffix="-$dtype"
+  local args=(score -m "$FIXTURE" -i "$PAIRS" -o "$RUN/crossrank$suffix.jsonl" --activation identity
+              --dtype "$dtype" "${EXTRA[@]+"${EXTRA[@]}"}")
+  log "round $r/$ROUNDS: $CROSSRANK ${args[*]}"
   t0=$(now)
-  "$CROSSRANK" "${CR_ARGS[@]}" 2> "$RUN/crossrank-$r.log" \
-    || { cat "$RUN/crossrank-$r.log" >&2; die "crossrank score failed"; }
+  "$CROSSRANK" "${args[@]}" 2> "$RUN/crossrank$suffix-$r.log" \
+    || { cat "$RUN/crossrank$suffix-$r.log" >&2; die "crossrank score failed"; }
   t1=$(now)
-  cat "$RUN/crossrank-$r.log" >&2
-  pps=$(sed -n 's/.*score: .* \([0-9.]*\) pairs\/s.*/\1/p' "$RUN/crossrank-$r.log" | tail -n 1)
+  cat "$RUN/crossrank$suffix-$r.log" >&2
+  pps=$(sed -n 's/.*score: .* \([0-9.]*\) pairs\/s.*/\1/p' "$RUN/crossrank$suffix-$r.log" | tail -n 1)
   [[ -n "$pps" ]] || die "no summary line (pairs/s) in crossrank's log"
-  echo "$t0 $t1 $pps" >> "$RUN/crossrank-times.txt"
+  echo "$t0 $t1 $pps" >> "$RUN/crossrank$suffix-times.txt"
+}
+for ((r = 1; r <= ROUNDS; r++)); do
+  for dtype in "${dtypes[@]}"; do run_crossrank "$r" "$dtype"; done
 
   orders="sorted,input"; (( r % 2 == 0 )) && orders="input,sorted" # neither always goes first
   log "round $r/$ROUNDS: ORT (transformers.js), orders $orders, batch $BATCH, $THREADS threads"
@@ -182,6 +190,10 @@ cr = [line.split() for line in open(os.path.join(run, "crossrank-times.txt"))]
 cr_e2e_s = statistics.median(float(t1) - float(t0) for t0, t1, _ in cr)
 cr_work_pps = statistics.median(float(p) for _, _, p in cr)
 cr_startup_s = statistics.median((float(t1) - float(t0)) - n / float(p) for t0, t1, p in cr)
+def times(name):
+    path = os.path.join(run, name)
+    return [line.split() for line in open(path)] if os.path.exists(path) else []
+bf = times("crossrank-bf16-times.txt")
 ort = jsonl("ort-results.jsonl")
 ort_pps = {o: statistics.median(r["passes"][o]["pairs_per_s"] for r in ort) for o in ("sorted", "input")}
 ort_tok = {o: statistics.median(r["passes"][o]["tokenize_s"] for r in ort) for o in ("sorted", "input")}
@@ -218,6 +230,17 @@ x = lambda a: f"{a / best:.2f}x"
 rows = [
     (f"crossrank score, end to end (process start to exit, {cr_e2e_s:.2f} s)", f"{n / cr_e2e_s:.1f}", x(n / cr_e2e_s)),
     (f"crossrank score, excluding start-up (start-up {cr_startup_s:.2f} s: process start + model load)", f"{cr_work_pps:.1f}", x(cr_work_pps)),
+]
+if bf:
+    bf_e2e_s = statistics.median(float(t1) - float(t0) for t0, t1, _ in bf)
+    bf_work_pps = statistics.median(float(p) for _, _, p in bf)
+    fp32_scores = [c["score"] for c in cr_out]
+    bf_drift = max(abs(a["score"] - b) for a, b in zip(jsonl("crossrank-bf16.jsonl"), fp32_scores))
+    rows += [
+        (f"crossrank score --dtype bf16, end to end ({bf_e2e_s:.2f} s; max \\|logit - fp32 logit\\| {bf_drift:.1e})", f"{n / bf_e2e_s:.1f}", x(n / bf_e2e_s)),
+        ("crossrank score --dtype bf16, excluding start-up", f"{bf_work_pps:.1f}", x(bf_work_pps)),
+    ]
+rows += [
     (f"ORT, batch {env['BATCH']}, length-sorted (tokenize {ort_tok['sorted']:.2f} s, padding {100 * ort_pad['sorted']:.1f}%)", f"{ort_pps['sorted']:.1f}", x(ort_pps['sorted'])),
     (f"ORT, batch {env['BATCH']}, input order (tokenize {ort_tok['input']:.2f} s, padding {100 * ort_pad['input']:.1f}%)", f"{ort_pps['input']:.1f}", x(ort_pps['input'])),
 ]
@@ -226,6 +249,13 @@ print("|---|---|---|")
 for r in rows:
     print(f"| {r[0]} | {r[1]} | {r[2]} |")
 print(f"| ORT model load (not in the ORT rows) | {ort_load:.2f} s | |")
+# The goals hold "every round": each round's end-to-end figures against that round's ORT.
+for i, r in enumerate(ort):
+    line = f"round {i + 1}: crossrank {n / (float(cr[i][1]) - float(cr[i][0])):.1f}"
+    if bf:
+        line += f", bf16 {n / (float(bf[i][1]) - float(bf[i][0])):.1f}"
+    line += f", ORT sorted {r['passes']['sorted']['pairs_per_s']:.1f}, input {r['passes']['input']['pairs_per_s']:.1f}"
+    print(f"| {line} | | |")
 verdict = "ok" if ok else "FAIL"
 print(f"| max abs logit diff crossrank vs ORT, {compared}/{n} pairs with identical ids | "
       f"{worst:.1e} (line {worst_at}) | {verdict}, tolerance {tol:g} |")

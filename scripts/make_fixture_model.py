@@ -40,6 +40,7 @@ Needs torch (Debian python3-torch): run with /usr/bin/python3.
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import math
@@ -58,7 +59,7 @@ sys.path.insert(0, SCRIPT_DIR)
 
 import torch  # noqa: E402
 
-from models.bert import BertConfig, BertForSequenceClassification  # noqa: E402
+from models.bert import BertConfig, BertForSequenceClassification, fuse_attention_projections  # noqa: E402
 from models.roberta import (RobertaConfig,  # noqa: E402
                             RobertaForSequenceClassification)
 
@@ -590,7 +591,11 @@ def main(argv=None) -> int:
     model.eval()
     config["_crossrank_fixture_weights_sha256"] = state_digest(model)
 
-    traced = trace(fam, model)
+    # Traced with the attention projections fused (models/bert.py), checked against the
+    # unfused eager model.
+    fused = copy.deepcopy(model)
+    fuse_attention_projections(fused)
+    traced = trace(fam, fused.eval())
     worst = verify(fam, model, traced)
 
     os.makedirs(args.out, exist_ok=True)
