@@ -359,13 +359,20 @@ def load_hf_state_dict_strict(module: nn.Module, state_dict: Mapping[str, Tensor
                               drop_prefixes: Tuple[str, ...] = ()) -> None:
     """Strictly load an HF state dict into ``module``.
 
-    Renames legacy LayerNorm gamma/beta to weight/bias (as transformers does)
-    and drops keys starting with one of ``drop_prefixes`` (buffers and
-    unused parts that old checkpoints carry); any other missing or
-    unexpected key raises KeyError.
+    Renames legacy LayerNorm gamma/beta to weight/bias (as transformers does),
+    splits the fused projections of a crossrank bundle's model.pt
+    (``...attention.self.qkv``, fuse_attention_projections) back into query,
+    key and value, and drops keys starting with one of ``drop_prefixes``
+    (buffers and unused parts that old checkpoints carry); any other missing
+    or unexpected key raises KeyError.
     """
     fixed = {}
     for key, value in state_dict.items():
+        if ".attention.self.qkv." in key:
+            prefix, kind = key.rsplit(".qkv.", 1)
+            for name, part in zip(("query", "key", "value"), value.chunk(3, dim=0)):
+                fixed[f"{prefix}.{name}.{kind}"] = part
+            continue
         if key.endswith("LayerNorm.gamma"):
             key = key[: -len("gamma")] + "weight"
         elif key.endswith("LayerNorm.beta"):
