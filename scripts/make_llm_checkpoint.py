@@ -50,6 +50,7 @@ sys.path.insert(0, SCRIPT_DIR)
 
 import torch  # noqa: E402
 
+from export_hf import answer_ids  # noqa: E402
 from make_fixture_model import json_line, write_json  # noqa: E402
 from models.decoder import DecoderConfig, DecoderForScoring, init_random, load_decoder  # noqa: E402
 from models.decoder import score_head  # noqa: E402
@@ -102,14 +103,6 @@ def hf_config(recipe: str, size: str, rows: int) -> Dict:
     config.update(own)
     config.update(SIZES[size])
     return dict(sorted(config.items()))
-
-
-def answer_ids(tokenizer_json: str, answers: List[str]) -> List[int]:
-    with open(tokenizer_json, encoding="utf-8") as f:
-        tok = json.load(f)
-    vocab = dict(tok["model"]["vocab"])
-    vocab.update({t["content"]: t["id"] for t in tok["added_tokens"]})
-    return [vocab[a] for a in answers]
 
 
 def checkpoint_state(config: Dict, ids: List[int], seed: int, seq_cls: bool) -> "OrderedDict":
@@ -180,7 +173,7 @@ def main(argv=None) -> int:
     variant, answers, _ = RECIPES[args.recipe]
     tokenizer_json = os.path.join(VARIANTS, variant, "tokenizer.json")
     config = hf_config(args.recipe, args.size, tokenizer_rows(tokenizer_json))
-    ids = answer_ids(tokenizer_json, answers)
+    ids = answer_ids(os.path.dirname(tokenizer_json), answers)
     if args.seq_cls:
         config["architectures"] = [config["architectures"][0].replace("ForCausalLM",
                                                                       "ForSequenceClassification")]

@@ -51,8 +51,9 @@ void print_info(const CommonOptions& o, bool as_json) {
   if (reranker.model().device() == "cpu") info["dtype_auto"] = rt.cpu_bf16 ? "bf16" : "fp32";
   if (!rt.blas_core.empty()) {
     info["blas_core"] = rt.blas_core;
-    info["blas_best_core"] = best_openblas_core(detect_cpu_features());
-    const std::string note = blas_warning(detect_cpu_features(), rt.blas_core);
+    const CpuFeatures cpu = detect_cpu_features();
+    info["blas_best_core"] = best_openblas_core(cpu);
+    const std::string note = blas_warning(cpu, rt.blas_core);
     if (!note.empty()) info["blas_warning"] = note;
   }
   if (as_json) {

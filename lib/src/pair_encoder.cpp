@@ -52,12 +52,17 @@ PairEncoder::PairEncoder(std::shared_ptr<const Tokenizer> tokenizer, size_t max_
   }
 }
 
+std::string PairEncoder::no_instruction_reason() const {
+  if (!prompt_) return "its bundle has no prompt template";
+  return prompt_->takes_instruction() ? "" : "its prompt template has no {instruction}";
+}
+
 PreparedQuery PairEncoder::prepare_query(std::string_view query,
                                          std::optional<std::string_view> instruction) const {
-  if (instruction && !(prompt_ && prompt_->takes_instruction())) {
-    throw InputError(std::string("\"instruction\": this model takes no instruction (") +
-                     (prompt_ ? "its prompt template has no {instruction}" : "its bundle has no prompt template") +
-                     "; docs/models.md#llm-rerankers)");
+  if (instruction) {
+    if (const std::string why = no_instruction_reason(); !why.empty()) {
+      throw InputError("\"instruction\": this model takes no instruction (" + why + "; docs/models.md#llm-rerankers)");
+    }
   }
   if (!prompt_) return {query, {}, tokenizer_->encode(query)};
   return {query, instruction.value_or(prompt_->prompt().instruction), {}};

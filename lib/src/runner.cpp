@@ -406,10 +406,9 @@ float aggregate(Aggregate how, const float* scores, size_t stride, size_t window
 }
 
 void check_instruction_option(const Reranker& reranker, const RunOptions& options) {
-  const PromptEncoder* prompt = reranker.encoder().prompt();
-  if (options.instruction && !(prompt && prompt->takes_instruction())) {
-    throw ConfigError("--instruction: the model " + reranker.bundle().dir.string() + " takes no instruction (" +
-                      (prompt ? "its prompt template has no {instruction}" : "its bundle has no prompt template") +
+  if (!options.instruction) return;
+  if (const std::string why = reranker.encoder().no_instruction_reason(); !why.empty()) {
+    throw ConfigError("--instruction: the model " + reranker.bundle().dir.string() + " takes no instruction (" + why +
                       "; docs/models.md#llm-rerankers)");
   }
 }

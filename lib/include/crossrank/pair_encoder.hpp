@@ -71,6 +71,9 @@ class PairEncoder {
   size_t max_length() const { return max_length_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   const PromptEncoder* prompt() const { return prompt_ ? &*prompt_ : nullptr; }
+  // Why an instruction would be dropped ("its bundle has no prompt template", ...); empty
+  // when the prompt has a place for one.
+  std::string no_instruction_reason() const;
 
  private:
   std::shared_ptr<const Tokenizer> tokenizer_;
