@@ -58,7 +58,8 @@ void bench(const BenchCli& o) {
   report["device"] = reranker.model().device();
   report["dtype"] = reranker.model().dtype();
   report["cpu_bf16"] = rt.cpu_bf16;
-  report["threads"] = rt.threads;
+  report["threads"] = reranker.model().threads();
+  report["model_workers"] = reranker.model_workers();
   report["batch_tokens"] = reranker.batching().batch_tokens;
   report["max_batch_size"] = reranker.batching().max_batch_size;
   report["libtorch"] = rt.libtorch_version;

@@ -49,6 +49,10 @@ void add_model_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--threads", o.scoring.model.threads,
                  "Intra-op threads for the model (0: one per core)")
       ->capture_default_str()->check(kWholeNumber);
+  cmd.add_option("--model-workers", o.scoring.model_workers,
+                 "Batches scored at once on a CPU, each on threads/N cores (0: one per thread; "
+                 "1: one batch at a time on all threads)")
+      ->capture_default_str()->check(kWholeNumber);
   cmd.add_option("--max-length", o.scoring.max_length,
                  "Truncate pairs to this many tokens (0: the bundle's max_length, from crossrank.json, "
                  "else min(512, the model's positions); `info` shows it)")

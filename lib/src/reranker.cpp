@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -25,7 +27,12 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
                                                               : options.activation),
       activation_source_(options.activation == Activation::automatic ? bundle_.activation_source
                                                                      : "--activation"),
-      batching_(options.batching.for_device(model_->device())) {
+      batching_(options.batching.for_device(model_->device())),
+      mutex_(std::make_unique<std::mutex>()) {
+  if (model_->device() == "cpu") {
+    workers_ = options.model_workers > 0 ? options.model_workers
+                                         : static_cast<size_t>(std::max(1, model_->threads()));
+  }
   if (batching_.attention_knee == 0 && bundle_.hidden_size > 0) {
     batching_.attention_knee = 2 * bundle_.hidden_size + 3 * bundle_.intermediate_size / 2;
   }
@@ -102,20 +109,26 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs, std::vector<char>*
   std::vector<size_t> lengths(unique.size());
   for (size_t u = 0; u < unique.size(); ++u) lengths[u] = pairs[unique[u]].input_ids.size();
   std::vector<char> unique_scored(unique.size(), 0);
-  std::vector<size_t> indices;
-  for (const auto& batch_rows : plan_batches(lengths, batching_)) {
-    if (scored && stop_requested()) break;
-    indices.resize(batch_rows.size());
-    for (size_t r = 0; r < batch_rows.size(); ++r) indices[r] = unique[batch_rows[r]];
-    std::vector<float> logits(batch_rows.size() * scores.labels);
-    run_batch(pairs, indices, logits.data());
-    for (size_t r = 0; r < batch_rows.size(); ++r) {
-      float* row = &unique_scores[batch_rows[r] * scores.labels];
-      std::copy_n(&logits[r * scores.labels], scores.labels, row);
+  const std::vector<std::vector<size_t>> plan = plan_batches(lengths, batching_);
+  std::vector<std::vector<float>> logits(plan.size());
+  run_batches(plan.size(), [&](size_t b) {
+    if (scored && stop_requested()) return;
+    std::vector<size_t> indices(plan[b].size());
+    for (size_t r = 0; r < plan[b].size(); ++r) indices[r] = unique[plan[b][r]];
+    std::vector<float> out(plan[b].size() * scores.labels);
+    run_batch(pairs, indices, out.data());
+    logits[b] = std::move(out);
+  });
+  for (size_t b = 0; b < plan.size(); ++b) {
+    if (logits[b].empty()) continue;  // not run: stopped
+    for (size_t r = 0; r < plan[b].size(); ++r) {
+      const size_t u = plan[b][r];
+      float* row = &unique_scores[u * scores.labels];
+      std::copy_n(&logits[b][r * scores.labels], scores.labels, row);
       apply_activation(activation_, row, scores.labels);
-      stats_.real_tokens += lengths[batch_rows[r]];
-      stats_.squared_tokens += lengths[batch_rows[r]] * lengths[batch_rows[r]];
-      unique_scored[batch_rows[r]] = 1;
+      stats_.real_tokens += lengths[u];
+      stats_.squared_tokens += lengths[u] * lengths[u];
+      unique_scored[u] = 1;
     }
   }
   if (scored) scored->resize(pairs.size());
@@ -128,12 +141,32 @@ Logits Reranker::score(const std::vector<EncodedPair>& pairs, std::vector<char>*
   return scores;
 }
 
+void Reranker::run_batches(size_t count, const std::function<void(size_t)>& run) {
+  const int threads = std::max(1, model_->threads());
+  if (workers_ <= 1 || count < workers_) {
+    model_->use_threads(threads);
+    for (size_t b = 0; b < count; ++b) run(b);
+    return;
+  }
+  if (!pool_) pool_ = std::make_unique<TaskPool>(workers_ - 1);
+  // A fixed share: OpenBLAS built for OpenMP runs one multi-threaded product at a time.
+  const int share = std::max(1, threads / static_cast<int>(workers_));
+  pool_->run(count, [&](size_t b) {
+    model_->use_threads(share);
+    run(b);
+  });
+}
+
 void Reranker::run_batch(const std::vector<EncodedPair>& pairs, const std::vector<size_t>& indices,
                          float* out) {
   const Batch batch = make_batch(pairs, indices, bundle_.pad_token_id);
   const size_t cells = batch.rows * batching_.cost(batch.cols);
   // Over a budget lowered by an earlier out-of-memory split: split without trying.
-  bool split = indices.size() > 1 && cells > batching_.batch_tokens;
+  bool split;
+  {
+    std::lock_guard<std::mutex> lock(*mutex_);
+    split = indices.size() > 1 && cells > batching_.batch_tokens;
+  }
   Logits logits;
   if (!split) {
     try {
@@ -143,7 +176,8 @@ void Reranker::run_batch(const std::vector<EncodedPair>& pairs, const std::vecto
         throw ModelError(std::string(e.what()) + "; one pair of " + std::to_string(batch.cols) +
                          " tokens does not fit: lower --max-length or use another device");
       }
-      batching_.batch_tokens = std::max<size_t>(1, cells / 2);
+      std::lock_guard<std::mutex> lock(*mutex_);
+      batching_.batch_tokens = std::min(batching_.batch_tokens, std::max<size_t>(1, cells / 2));
       log::warn("out of memory on " + model_->device() + " for a batch of " +
                 std::to_string(batch.rows) + "x" + std::to_string(batch.cols) +
                 ": splitting it, and batching at most " + std::to_string(batching_.batch_tokens) +
@@ -152,7 +186,10 @@ void Reranker::run_batch(const std::vector<EncodedPair>& pairs, const std::vecto
     }
   }
   if (split) {
-    ++stats_.split_batches;
+    {
+      std::lock_guard<std::mutex> lock(*mutex_);
+      ++stats_.split_batches;
+    }
     const size_t half = indices.size() / 2;
     run_batch(pairs, std::vector<size_t>(indices.begin(), indices.begin() + half), out);
     run_batch(pairs, std::vector<size_t>(indices.begin() + half, indices.end()),
@@ -165,6 +202,7 @@ void Reranker::run_batch(const std::vector<EncodedPair>& pairs, const std::vecto
                      std::to_string(bundle_.num_labels) + " label(s)");
   }
   std::copy(logits.values.begin(), logits.values.end(), out);
+  std::lock_guard<std::mutex> lock(*mutex_);
   stats_.padded_tokens += batch.rows * batch.cols;
 }
 

@@ -212,8 +212,9 @@ size_t move_device_constants(torch::jit::Module& module, const torch::Device& de
 class TorchScriptModel final : public Model {
  public:
   TorchScriptModel(torch::jit::Module module, torch::Device device, c10::ScalarType dtype,
-                   std::vector<std::string> inputs)
-      : module_(std::move(module)), device_(device), dtype_(dtype), inputs_(std::move(inputs)) {}
+                   std::vector<std::string> inputs, int threads)
+      : module_(std::move(module)), device_(device), dtype_(dtype), inputs_(std::move(inputs)),
+        threads_(threads) {}
 
   Logits forward(const Batch& batch) override {
     c10::InferenceMode guard;
@@ -240,6 +241,12 @@ class TorchScriptModel final : public Model {
   std::string device() const override { return device_.str(); }
   std::string dtype() const override {
     return dtype_ == torch::kBFloat16 ? "bf16" : dtype_ == torch::kFloat16 ? "fp16" : "fp32";
+  }
+  int threads() const override { return threads_; }
+  // libtorch's count is per thread under OpenMP (and OpenBLAS reads it). get_num_threads()
+  // first: a thread's first call sets the count from the process-wide one.
+  void use_threads(int threads) override {
+    if (at::get_num_threads() != threads) at::set_num_threads(threads);
   }
 
  private:
@@ -305,6 +312,7 @@ class TorchScriptModel final : public Model {
   torch::Device device_;
   c10::ScalarType dtype_;
   std::vector<std::string> inputs_;
+  int threads_;
 };
 
 std::vector<std::string> schema_inputs(const torch::jit::Module& module, const fs::path& file,
@@ -345,7 +353,8 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
   // Debian's libtorch starts with one intra-op thread; default to one per core. The
   // setting is process-wide, as libtorch's thread pool is.
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  at::set_num_threads(options.threads > 0 ? options.threads : static_cast<int>(cores));
+  const int threads = options.threads > 0 ? options.threads : static_cast<int>(cores);
+  at::set_num_threads(threads);
   const torch::Device device = pick_device(options.device);
   const c10::ScalarType dtype = pick_dtype(options.dtype, device);
   choose_quantized_engine();
@@ -367,7 +376,7 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
     }
   }
   auto inputs = schema_inputs(module, file, options.input_names);
-  return std::make_unique<TorchScriptModel>(std::move(module), device, dtype, std::move(inputs));
+  return std::make_unique<TorchScriptModel>(std::move(module), device, dtype, std::move(inputs), threads);
 }
 
 }  // namespace crossrank

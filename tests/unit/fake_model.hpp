@@ -6,6 +6,8 @@
 #include <csignal>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -25,19 +27,32 @@ class FakeModel : public crossrank::Model {
   explicit FakeModel(std::vector<std::pair<size_t, size_t>>* shapes, size_t labels = 1,
                      size_t memory_cells = SIZE_MAX, size_t stop_after = SIZE_MAX)
       : shapes_(shapes), labels_(labels), memory_cells_(memory_cells), stop_after_(stop_after) {}
+  // As a CPU model with this many threads, whose batches Reranker may run on several
+  // workers: forward() is then called concurrently, and shares() holds each call's
+  // use_threads() value.
+  FakeModel& on_cpu(int threads) {
+    threads_ = threads;
+    return *this;
+  }
+
   crossrank::Logits forward(const crossrank::Batch& batch) override {
     if (batch.rows * batch.cols > memory_cells_) {
       throw crossrank::DeviceMemoryError("CUDA out of memory (fake)");
     }
-    shapes_->emplace_back(batch.rows, batch.cols);
-    if (shapes_->size() == stop_after_) crossrank::request_stop(SIGTERM);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      shapes_->emplace_back(batch.rows, batch.cols);
+      shares_.push_back(share());
+      if (shapes_->size() == stop_after_) crossrank::request_stop(SIGTERM);
+    }
     crossrank::Logits out{batch.rows, labels_, {}};
     for (size_t r = 0; r < batch.rows; ++r) {
       float sum = 0;
       for (size_t c = 0; c < batch.cols; ++c) {
         const size_t i = r * batch.cols + c;
         if (batch.attention_mask[i]) sum += static_cast<float>(batch.input_ids[i]);
-        else CHECK(batch.input_ids[i] == 0);
+        // Thrown, not CHECKed: Catch's assertions are not thread-safe.
+        else if (batch.input_ids[i] != 0) throw std::logic_error("padding is not the pad id");
       }
       for (size_t l = 0; l < labels_; ++l) out.values.push_back(sum + static_cast<float>(l));
     }
@@ -46,9 +61,23 @@ class FakeModel : public crossrank::Model {
   std::vector<std::string> input_names() const override {
     return {"input_ids", "attention_mask", "token_type_ids"};
   }
-  std::string device() const override { return "fake"; }
+  std::string device() const override { return threads_ > 0 ? "cpu" : "fake"; }
+  int threads() const override { return threads_ > 0 ? threads_ : 1; }
+  void use_threads(int threads) override { share() = threads; }
+  std::vector<int> shares() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return shares_;
+  }
 
  private:
+  static int& share() {
+    thread_local int threads = 0;
+    return threads;
+  }
+
+  int threads_ = 0;
+  mutable std::mutex mutex_;
+  std::vector<int> shares_;
   std::vector<std::pair<size_t, size_t>>* shapes_;
   size_t labels_;
   size_t memory_cells_;
@@ -58,17 +87,23 @@ class FakeModel : public crossrank::Model {
 // A LineSource over lines held in memory, numbered from 1.
 using Lines = crossrank::MemoryLines;
 
-inline crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes,
+inline crossrank::Reranker fake_reranker(std::unique_ptr<FakeModel> model,
                                          crossrank::BatchingOptions batching, size_t labels = 1,
-                                         size_t memory_cells = SIZE_MAX, size_t stop_after = SIZE_MAX) {
+                                         size_t model_workers = 0) {
   crossrank::BundleConfig bundle;
   bundle.num_labels = labels;
   bundle.activation = crossrank::Activation::identity;
   crossrank::ScoringOptions options;
   options.batching = batching;
-  return crossrank::Reranker(
-      bundle, crossrank::test::bert_tokenizer(),
-      std::make_unique<FakeModel>(shapes, labels, memory_cells, stop_after), options);
+  options.model_workers = model_workers;
+  return crossrank::Reranker(bundle, crossrank::test::bert_tokenizer(), std::move(model), options);
+}
+
+inline crossrank::Reranker fake_reranker(std::vector<std::pair<size_t, size_t>>* shapes,
+                                         crossrank::BatchingOptions batching, size_t labels = 1,
+                                         size_t memory_cells = SIZE_MAX, size_t stop_after = SIZE_MAX) {
+  return fake_reranker(std::make_unique<FakeModel>(shapes, labels, memory_cells, stop_after), batching,
+                       labels);
 }
 
 }  // namespace crossrank::test

@@ -170,3 +170,34 @@ TEST_CASE("attention's quadratic cost shrinks batches of long rows", "[batcher]"
   // Short rows barely change.
   CHECK(crossrank::plan_batches(std::vector<size_t>(36, 100), options).size() == 1);
 }
+
+TEST_CASE("a CPU model's batches run on several workers with the same scores", "[batcher]") {
+  std::vector<crossrank::EncodedPair> pairs;
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reference_model = std::make_unique<FakeModel>(&shapes);
+  auto one = fake_reranker(std::move(reference_model), {64, 4});
+  for (int i = 0; i < 90; ++i) pairs.push_back(one.encode("query " + std::to_string(i % 7), std::string(static_cast<size_t>(i % 11), 'y') + " doc"));
+  const auto reference = one.score(pairs);
+  CHECK(one.model_workers() == 1);  // not a CPU model
+
+  for (size_t workers : {0, 1, 3}) {
+    shapes.clear();
+    auto model = std::make_unique<FakeModel>(&shapes);
+    model->on_cpu(4);
+    const FakeModel* fake = model.get();
+    auto reranker = fake_reranker(std::move(model), {64, 4}, 1, workers);
+    CHECK(reranker.model_workers() == (workers == 0 ? 4 : workers));
+    const auto scores = reranker.score(pairs);
+    CHECK(scores.values == reference.values);
+    CHECK(reranker.stats().pairs == pairs.size());
+    REQUIRE(shapes.size() > 4);
+    // All threads for one worker; a fixed share of them for each of several.
+    const int share = workers == 1 ? 4 : workers == 3 ? 1 : 1;
+    for (int s : fake->shares()) CHECK(s == share);
+    // Fewer batches than workers: one by one, on all threads.
+    if (workers != 1) {
+      reranker.score({pairs[0], pairs[1]});
+      CHECK(fake->shares().back() == 4);
+    }
+  }
+}

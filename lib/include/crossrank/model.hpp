@@ -35,6 +35,11 @@ class Model {
   virtual std::string device() const = 0;
   // The precision of the matrix products: "fp32", "bf16" or "fp16".
   virtual std::string dtype() const { return "fp32"; }
+  // Intra-op threads the model was loaded with: the cores its forward() may use.
+  virtual int threads() const { return 1; }
+  // Intra-op threads for forward() calls made from the calling thread, so that threads
+  // running batches at once share the cores. Does nothing for models without threads.
+  virtual void use_threads(int /*threads*/) {}
 };
 
 struct ModelOptions {

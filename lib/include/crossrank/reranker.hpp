@@ -10,6 +10,7 @@
 #include "crossrank/bundle.hpp"
 #include "crossrank/model.hpp"
 #include "crossrank/pair_encoder.hpp"
+#include "crossrank/task_pool.hpp"
 
 namespace crossrank {
 
@@ -18,6 +19,11 @@ struct ScoringOptions {
   size_t max_length = 0;                          // 0: the bundle's default
   Activation activation = Activation::automatic;  // automatic: the bundle's
   BatchingOptions batching;                       // zeros: the device's defaults
+  // Batches run at once on a CPU, each on threads / model_workers cores: small products
+  // (attention's, one per row and head) and the ops between products leave cores idle
+  // within one batch, not across batches. 0: one per intra-op thread on a CPU; always 1 on
+  // a GPU. A window with fewer batches runs them one by one on all threads.
+  size_t model_workers = 0;
 };
 
 // Counters for logs and benchmarks.
@@ -34,8 +40,8 @@ struct ScoringStats {
 // Scores (query, document) pairs with one model bundle: tokenization, length-sorted
 // token-budget batching across all pairs given (identical pairs once), the model, the
 // activation, and scores scattered back to input order. A batch the device has no memory
-// for is split in halves (and the token budget lowered for the batches after it). Not
-// thread-safe.
+// for is split in halves (and the token budget lowered for the batches after it). Batches
+// run on ScoringOptions::model_workers threads. Not thread-safe.
 class Reranker {
  public:
   Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokenizer,
@@ -60,8 +66,11 @@ class Reranker {
   size_t num_labels() const { return bundle_.num_labels; }
   const ScoringStats& stats() const { return stats_; }
   const BatchingOptions& batching() const { return batching_; }  // the device's, resolved
+  size_t model_workers() const { return workers_; }               // resolved
 
  private:
+  // Runs run(b) for b in [0, count): on the workers when there are enough batches for all.
+  void run_batches(size_t count, const std::function<void(size_t)>& run);
   // Runs one batch of pairs[indices] and writes its logits to out (rows x labels).
   void run_batch(const std::vector<EncodedPair>& pairs, const std::vector<size_t>& indices,
                  float* out);
@@ -73,6 +82,9 @@ class Reranker {
   std::string activation_source_;
   BatchingOptions batching_;
   ScoringStats stats_;
+  size_t workers_ = 1;
+  std::unique_ptr<TaskPool> pool_;      // workers_ - 1 threads, made at the first use
+  std::unique_ptr<std::mutex> mutex_;   // batching_ and stats_ while workers run batches
 };
 
 }  // namespace crossrank
