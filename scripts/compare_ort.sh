@@ -93,7 +93,16 @@ rm -rf "$RUN"
 mkdir -p "$RUN"
 
 # ---------------------------------------------------------------- 1. fixture model (cached)
-if [[ ! -f "$FIXTURE/model.pt" ]]; then
+# Made again when the scripts that trace it changed since.
+stale_fixture() {
+  [[ ! -f "$FIXTURE/model.pt" ]] && return 0
+  local f
+  for f in scripts/make_fixture_model.py scripts/models/*.py; do
+    [[ "$f" -nt "$FIXTURE/model.pt" ]] && return 0
+  done
+  return 1
+}
+if stale_fixture; then
   log "generating the MiniLM-L6-H384 fixture into $FIXTURE (random weights, ~30 s)"
   rm -rf "$FIXTURE.partial"
   "$TORCH_PYTHON" scripts/make_fixture_model.py --size minilm --out "$FIXTURE.partial" >&2 \

@@ -63,7 +63,7 @@ from make_fixture_model import save_traced, write_json  # noqa: E402
 from models.checkpoint import (ExportError, build_model, family_for,  # noqa: E402
                                find_weights, load_state_dict, position_limit,
                                read_config)
-from models.bert import fuse_attention_projections  # noqa: E402
+from models.bert import fuse_attention_projections, keep_first_token_in_last_layer  # noqa: E402
 from models.decoder import MODEL_TYPES as DECODER_TYPES  # noqa: E402
 from models.decoder import DecoderConfigError, load_decoder, score_head  # noqa: E402
 
@@ -431,14 +431,18 @@ def keep_output_layer_float(model: nn.Module) -> Optional[str]:
 
 def convert(model: nn.Module, dtype: str, quantize: Optional[str]) -> Tuple[nn.Module, Dict]:
     """(the module to trace, notes for exported_by). crossrank's own BERT-family modules get
-    their attention projections fused (one product instead of three, identical results);
-    the verification compares the trace with the unfused eager model."""
+    their attention projections fused (one product instead of three, identical results) and
+    their last layer computed for the first token alone, the only one the head reads; the
+    verification compares the trace with the plain eager model."""
     extra: Dict = {}
     fused = copy.deepcopy(model)
     count = fuse_attention_projections(fused)
     if count:
-        model = fused.eval()
         extra["fused_qkv"] = count
+    if keep_first_token_in_last_layer(fused):
+        extra["last_layer"] = "first token only"
+    if count or "last_layer" in extra:
+        model = fused.eval()
     if dtype == "bf16":
         model = copy.deepcopy(model).to(torch.bfloat16).eval()
         layer = keep_output_layer_float(model)

@@ -209,6 +209,28 @@ size_t move_device_constants(torch::jit::Module& module, const torch::Device& de
   return moved;
 }
 
+// Autocast casts an fp32 weight to the lower precision at every call (its cast cache only
+// keeps tensors that require grad): 13% of a bf16 MiniLM batch on the CPU. Casting the
+// nn.Linear weights and biases once gives the same values, as autocast rounds the same way,
+// and leaves it nothing to cast but activations. Returns how many modules were cast.
+size_t cast_linear_weights(torch::jit::Module& module, c10::ScalarType dtype) {
+  size_t cast = 0;
+  for (torch::jit::Module m : module.modules()) {
+    const auto type = m.type()->name();
+    if (!type || type->name() != "Linear") continue;
+    bool any = false;
+    for (const char* name : {"weight", "bias"}) {
+      if (!m.hasattr(name)) continue;
+      const torch::jit::IValue value = m.attr(name);
+      if (!value.isTensor() || value.toTensor().scalar_type() != torch::kFloat32) continue;
+      m.setattr(name, value.toTensor().to(dtype));
+      any = true;
+    }
+    cast += any;
+  }
+  return cast;
+}
+
 class TorchScriptModel final : public Model {
  public:
   TorchScriptModel(torch::jit::Module module, torch::Device device, c10::ScalarType dtype,
@@ -368,6 +390,10 @@ std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelO
                      version_note(what, options.producer_torch) + ": " + what);
   }
   module.eval();
+  if (dtype != torch::kFloat32) {
+    log::debug(std::to_string(cast_linear_weights(module, dtype)) + " linear layer(s) cast to " +
+               std::string(c10::toString(dtype)) + " once, for autocast");
+  }
   if (!device.is_cpu()) {
     const size_t moved = move_device_constants(module, device);
     if (moved > 0) {
