@@ -16,6 +16,7 @@
 #include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
 #include "crossrank/requests.hpp"
+#include "crossrank/task_pool.hpp"
 
 namespace crossrank {
 
@@ -207,32 +208,25 @@ struct Parsed {
   std::exception_ptr error;  // what parse threw for this line
 };
 
-// Parses lines[i] into out[i] on `workers` threads (this one included), except those the
+// Parses lines[i] into out[i] on the pool's threads (this one included), except those the
 // source already failed (failed[i], which becomes their error). parse is called
 // concurrently: it may only read shared state (the tokenizers are thread-safe).
 template <typename Request, typename Parse>
 void parse_chunk(const std::vector<std::string>& lines, const std::vector<std::exception_ptr>& failed,
-                 Parse& parse, size_t workers, std::vector<Parsed<Request>>& out) {
+                 Parse& parse, TaskPool& pool, std::vector<Parsed<Request>>& out) {
   out.clear();
   out.resize(lines.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next++) < lines.size();) {
-      if (failed[i]) {  // the source could not use this line
-        out[i].error = failed[i];
-        continue;
-      }
-      try {
-        out[i].request.emplace(parse(lines[i], out[i].pairs));
-      } catch (...) {
-        out[i].error = std::current_exception();
-      }
+  pool.run(lines.size(), [&](size_t i) {
+    if (failed[i]) {  // the source could not use this line
+      out[i].error = failed[i];
+      return;
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < std::min(workers, lines.size()); ++w) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+    try {
+      out[i].request.emplace(parse(lines[i], out[i].pairs));
+    } catch (...) {
+      out[i].error = std::current_exception();
+    }
+  });
 }
 
 // Under --skip-invalid, what a user must see even with -q: how many lines were skipped
@@ -283,6 +277,7 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
     // taken in input order. One worker: one line at a time, as a stream.
     const size_t workers = std::max<size_t>(1, options.tokenizer_threads);
     const size_t chunk_lines = workers == 1 ? 1 : std::min<size_t>(256, window);
+    TaskPool tokenizers(workers - 1);
     std::vector<std::string> lines;
     std::vector<size_t> numbers;
     std::vector<uint64_t> ends;  // in.position() after each line
@@ -314,7 +309,7 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
         failed.emplace_back();
       }
       if (lines.empty()) break;
-      parse_chunk(lines, failed, parse, workers, parsed);
+      parse_chunk(lines, failed, parse, tokenizers, parsed);
       for (size_t i = 0; i < lines.size(); ++i) {
         if (parsed[i].error) {
           try {
