@@ -41,6 +41,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["device"] = reranker.model().device();
   info["dtype"] = reranker.model().dtype();
   info["threads"] = rt.threads;
+  info["model_workers"] = reranker.model_workers();
   info["parallel_backend"] = rt.parallel_backend;
   info["blas"] = rt.blas;
   info["reference_blas"] = rt.reference_blas;
