@@ -27,6 +27,7 @@ from torch import Tensor, nn
 
 from .bert import BertConfig, BertForSequenceClassification
 from .electra import ElectraConfig, ElectraForSequenceClassification
+from .modernbert import ModernBertConfig, ModernBertForSequenceClassification
 from .roberta import RobertaConfig, RobertaForSequenceClassification
 from .safetensors import SafetensorsError, load_file
 from .weights import WeightsError, conform
@@ -41,7 +42,7 @@ class ExportError(Exception):
 
 
 class Family(NamedTuple):
-    name: str                    # bert | roberta | electra
+    name: str                    # bert | roberta | electra | modernbert
     prefix: str                  # the backbone's state-dict prefix ("bert.")
     config_cls: type
     model_cls: type
@@ -69,6 +70,10 @@ for _types, _fam in (
             ("classifier.dense.weight", "classifier.dense.bias",
              "classifier.out_proj.weight", "classifier.out_proj.bias"),
             ("electra.embeddings.position_ids", "electra.embeddings.token_type_ids"), True)),
+        (("modernbert",), Family(
+            "modernbert", "model.", ModernBertConfig, ModernBertForSequenceClassification,
+            ("head.dense.weight", "head.norm.weight", "classifier.weight", "classifier.bias"),
+            (), False)),
 ):
     for _t in _types:
         FAMILIES[_t] = _fam
