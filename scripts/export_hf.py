@@ -65,6 +65,8 @@ from models.checkpoint import (ExportError, build_model, family_for,  # noqa: E4
                                read_config)
 from models.bert import fuse_attention_projections, keep_first_token_in_last_layer  # noqa: E402
 from models.decoder import MODEL_TYPES as DECODER_TYPES  # noqa: E402
+from models.modernbert import ModernBertConfig, ModernBertModel  # noqa: E402
+from models.st_modules import activation_fn, build_modular, read_modules  # noqa: E402
 from models.decoder import DecoderConfigError, load_decoder, score_head  # noqa: E402
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
@@ -289,6 +291,35 @@ def load_own(src: str, config: Dict, notes: List[str]) -> Tuple[nn.Module, List[
     if fam.takes_token_type_ids and model.config.type_vocab_size >= 2:
         names.append("token_type_ids")
     return model, names
+
+
+# Base models that a sentence-transformers modular cross-encoder may start with.
+MODULAR_BACKBONES = {"modernbert": (ModernBertConfig, ModernBertModel)}
+
+
+def load_modular(src: str, config: Dict, modules: List[Dict],
+                 notes: List[str]) -> Tuple[nn.Module, List[str]]:
+    """A modular CrossEncoder (models/st_modules.py): the bare base model in SRC, then its
+    Pooling, Dense and LayerNorm modules, as one module."""
+    model_type = config.get("model_type")
+    if model_type not in MODULAR_BACKBONES:
+        raise ExportError(f"modules.json: a modular cross-encoder over model_type {model_type!r} "
+                          f"is not supported; supported backbones: {', '.join(MODULAR_BACKBONES)}")
+    config_cls, model_cls = MODULAR_BACKBONES[model_type]
+    backbone = model_cls(config_cls.from_dict(config))
+    path = find_weights(src)
+    state, more = load_state_dict(path)
+    notes.extend(more)
+    if state and all(k.startswith("model.") for k in state):
+        state = {k[len("model."):]: v for k, v in state.items()}
+    result = backbone.load_state_dict(state, strict=False)
+    if result.missing_keys or result.unexpected_keys:
+        raise ExportError(f"{path}: the weights do not match crossrank's bare {model_type} model "
+                          f"(missing {result.missing_keys[:6]}, unexpected {result.unexpected_keys[:6]})")
+    notes.append(f"sentence-transformers modular cross-encoder: {os.path.basename(path)} "
+                 f"({len(state)} tensors), then " +
+                 ", ".join(str(m.get("type", "?")).rsplit(".", 1)[-1] for m in modules[1:]))
+    return build_modular(src, modules, backbone.eval()), ["input_ids", "attention_mask"]
 
 
 # --------------------------------------------------------------------------
@@ -545,6 +576,7 @@ def export(args: argparse.Namespace) -> int:
     notes: List[str] = []
     tf_version = None if args.no_transformers else transformers_version()
     decoder = model_type in DECODER_TYPES
+    modules = None if decoder else read_modules(src)
     recipe = load_recipe(args.template) if args.template else None
     if decoder and recipe is None:
         raise ExportError(f"model_type {model_type!r} is a decoder LLM: give its prompt recipe with "
@@ -563,6 +595,11 @@ def export(args: argparse.Namespace) -> int:
         else:
             route = "crossrank modules (no transformers)"
             model = load_own_decoder(src, config, ids, notes)
+        spec_config = config
+    elif modules is not None:
+        # transformers' AutoModelForSequenceClassification would put a random head on it.
+        route = "crossrank modules (sentence-transformers modular CrossEncoder)"
+        model, names = load_modular(src, config, modules, notes)
         spec_config = config
     elif tf_version:
         route = f"transformers {tf_version}"
@@ -586,7 +623,8 @@ def export(args: argparse.Namespace) -> int:
 
     kind = "int8" if args.quantize else args.dtype
     candidate, extra = convert(model, args.dtype, args.quantize)
-    hf = bool(tf_version) and not decoder  # _LastToken already returns the logits tensor
+    # _LastToken and the modular cross-encoder already return the logits tensor.
+    hf = bool(tf_version) and not decoder and modules is None
     reference = wrap(model, names, hf=hf, to_float=False)
     eager = reference if candidate is model else wrap(
         candidate, names, hf=hf, to_float=(args.dtype == "bf16"))
@@ -612,7 +650,9 @@ def export(args: argparse.Namespace) -> int:
                      "add one to the bundle before using it")
 
     crossrank: Dict = {}
-    activation = activation_of(config) or (recipe or {}).get("activation")
+    stored = activation_fn(src) if modules is not None else None
+    activation = (activation_of(dict(config, sentence_transformers={"activation_fn": stored}))
+                  if stored else activation_of(config)) or (recipe or {}).get("activation")
     if activation:
         crossrank["activation"] = activation
     if recipe is not None:

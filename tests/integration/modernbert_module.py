@@ -3,7 +3,9 @@
 transformers: the state-dict names of ModernBertForSequenceClassification, the layer kinds and
 rotary bases, the local window's exact reach, right padding (a row alone equals the row in a
 padded batch at 40, 300 and 1000 tokens), a trace at one length run at others, both poolings,
-and loading a checkpoint through export_hf's own-module path. Exit 1 on the first failure.
+loading a checkpoint through export_hf's own-module path, and a sentence-transformers modular
+cross-encoder (models/st_modules.py) exported by export_hf.py and checked against its modules'
+math written out by hand. Exit 1 on the first failure.
 
     /usr/bin/python3 tests/integration/modernbert_module.py
 """
@@ -134,4 +136,74 @@ loaded, _ = build_model(cfg, dict(m.state_dict()), notes)
 with torch.no_grad():
     check(torch.equal(loaded(ids, torch.ones_like(ids)), m(ids, torch.ones_like(ids))),
           "build_model loads the checkpoint's weights")
+# A sentence-transformers modular cross-encoder (the Ettin rerankers' layout): the bare
+# ModernBertModel in the folder, then Pooling(cls), Dense(H->H, no bias, GELU), LayerNorm,
+# Dense(H->1, Identity), exported by export_hf.py into one traced graph.
+import atexit  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+
+from models.safetensors import save_file  # noqa: E402
+
+work = tempfile.mkdtemp(prefix="crossrank-modular-")
+atexit.register(shutil.rmtree, work, True)
+src, out = os.path.join(work, "src"), os.path.join(work, "bundle")
+m, cfg = tiny(classifier_pooling="cls")
+backbone = m.model
+cfg = dict(cfg, architectures=["ModernBertModel"])
+os.makedirs(src)
+
+
+def write(path, obj):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f)
+
+
+write(os.path.join(src, "config.json"), cfg)
+save_file(dict(backbone.state_dict()), os.path.join(src, "model.safetensors"), metadata={"format": "pt"})
+write(os.path.join(src, "config_sentence_transformers.json"),
+      {"model_type": "CrossEncoder", "activation_fn": "torch.nn.modules.linear.Identity"})
+write(os.path.join(src, "modules.json"), [
+    {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.base.modules.Transformer"},
+    {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.sentence_transformer.modules.Pooling"},
+    {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.base.modules.Dense"},
+    {"idx": 3, "name": "3", "path": "3_LayerNorm", "type": "sentence_transformers.sentence_transformer.modules.LayerNorm"},
+    {"idx": 4, "name": "4", "path": "4_Dense", "type": "sentence_transformers.base.modules.Dense"}])
+write(os.path.join(src, "1_Pooling", "config.json"),
+      {"embedding_dimension": 64, "pooling_mode": "cls", "include_prompt": True})
+torch.manual_seed(11)
+w2, w4, b4 = torch.randn(64, 64) * 0.2, torch.randn(1, 64) * 0.2, torch.randn(1)
+ln_w, ln_b = torch.randn(64) * 0.2 + 1.0, torch.randn(64) * 0.2
+write(os.path.join(src, "2_Dense", "config.json"),
+      {"in_features": 64, "out_features": 64, "bias": False,
+       "activation_function": "torch.nn.modules.activation.GELU"})
+save_file({"linear.weight": w2}, os.path.join(src, "2_Dense", "model.safetensors"), metadata={"format": "pt"})
+write(os.path.join(src, "3_LayerNorm", "config.json"), {"dimension": 64})
+save_file({"norm.weight": ln_w, "norm.bias": ln_b}, os.path.join(src, "3_LayerNorm", "model.safetensors"),
+          metadata={"format": "pt"})
+write(os.path.join(src, "4_Dense", "config.json"),
+      {"in_features": 64, "out_features": 1, "bias": True,
+       "activation_function": "torch.nn.modules.linear.Identity", "module_output_name": "scores"})
+save_file({"linear.weight": w4, "linear.bias": b4}, os.path.join(src, "4_Dense", "model.safetensors"),
+          metadata={"format": "pt"})
+exporter = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "export_hf.py")
+run = subprocess.run([sys.executable, exporter, "--no-transformers", src, out], capture_output=True, text=True)
+check(run.returncode == 0, f"export_hf.py exports the modular folder ({run.stderr.strip()[-300:]})")
+with open(os.path.join(out, "crossrank.json"), encoding="utf-8") as f:
+    bundle = json.load(f)
+check(bundle.get("activation") == "identity" and bundle.get("inputs") == ["input_ids", "attention_mask"],
+      "crossrank.json: activation identity (config_sentence_transformers.json), no token types")
+traced = torch.jit.load(os.path.join(out, "model.pt"))
+ids = torch.randint(0, 300, (3, 200))
+mask = torch.ones(3, 200, dtype=torch.long)
+mask[2, 70:] = 0
+with torch.no_grad():
+    cls = backbone(ids, mask)[:, 0]
+    want = torch.nn.functional.layer_norm(torch.nn.functional.gelu(cls @ w2.T), (64,), ln_w, ln_b, 1e-5) @ w4.T + b4
+    worst = (traced(ids, mask) - want).abs().max().item()
+check(worst <= TOL, f"the traced modular chain equals GELU, LayerNorm and the scores Dense by hand: "
+                    f"max |diff| {worst:.2e}")
 print("modernbert_module: all passed")
