@@ -52,6 +52,9 @@ Variants (tests/data/goldens/README.md, "Variant tokenizers", has the table):
                             <bos> <unk> <mask> then the byte tokens, byte_fallback +
                             fuse_unk; Replace(" " -> "▁") alone; no pre-tokenizer;
                             <bos> $A <bos> $B; <start_of_turn>, <end_of_turn> added
+  modernbert-bpe            ModernBERT's layout: roberta's byte-level BPE; NFC; ByteLevel
+                            (no prefix space); [CLS] $A [SEP] $B [SEP], all type id 0;
+                            [MASK] lstrip; normalized non-special words, space runs among them
   qwen-split                Qwen2/Qwen3's layout: roberta's byte-level BPE; NFC; Split
                             (Qwen2's regex, Isolated) + ByteLevel(use_regex false); no
                             template; <|endoftext|>, <|im_start|>, <|im_end|> added
@@ -552,6 +555,36 @@ def v_qwen_split(src):
     )
 
 
+MODERNBERT_SPECIALS = ["[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"]
+MODERNBERT_WORDS = ["|||IP_ADDRESS|||", "|||EMAIL_ADDRESS|||", "   ", "  "]
+
+
+def v_modernbert_bpe(src):
+    """ModernBERT's layout (answerdotai/ModernBERT's tokenizer.json): roberta's byte-level
+    BPE; NFC; ByteLevel(add_prefix_space false, use_regex true); [UNK] [CLS] [SEP] [PAD]
+    [MASK] added after the vocab ([MASK] lstrip); non-special normalized added words
+    (|||IP_ADDRESS||| and runs of spaces, as ModernBERT adds); the template [CLS] $A [SEP]
+    $B [SEP] with every type id 0."""
+    tokens, merges = src["roberta"]
+    vocab = vocab_dict(tokens)
+    added = [added_token(len(vocab) + i, w, normalized=True, special=False)
+             for i, w in enumerate(MODERNBERT_WORDS)]
+    base = len(vocab) + len(added)
+    added += [added_token(base + i, name, lstrip=(name == "[MASK]"))
+              for i, name in enumerate(MODERNBERT_SPECIALS)]
+    ids = {name: base + i for i, name in enumerate(MODERNBERT_SPECIALS)}
+    level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
+    return tokenizer_json(
+        added,
+        {"type": "NFC"},
+        level,
+        template("[CLS]:0 $A:0 [SEP]:0", "[CLS]:0 $A:0 [SEP]:0 $B:0 [SEP]:0",
+                 [("[CLS]", ids["[CLS]"]), ("[SEP]", ids["[SEP]"])]),
+        level,
+        bpe(vocab, merges, unk_token=None, prefix="", suffix=""),
+    )
+
+
 def v_split_behaviors(src):
     """Split's other forms: invert with Removed (only the matches stay), a String pattern
     MergedWithPrevious, a regex MergedWithNext and one Contiguous, before ByteLevel; a Replace
@@ -585,6 +618,7 @@ VARIANTS = collections.OrderedDict([
     ("qwen-split", v_qwen_split),
     ("gemma-bpe", v_gemma_bpe),
     ("split-behaviors", v_split_behaviors),
+    ("modernbert-bpe", v_modernbert_bpe),
 ])
 
 
