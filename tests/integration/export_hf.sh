@@ -380,7 +380,7 @@ json.dump(cfg, open(path, "w"), indent=2)
 EOF
 }
 with_config src-unknown 'model_type="mpnet"'
-expect_error unknown-model-type "not supported without transformers; supported: bert, camembert, electra, roberta, xlm-roberta" src-unknown
+expect_error unknown-model-type "not supported without transformers; supported: bert, camembert, electra, modernbert, roberta, xlm-roberta" src-unknown
 with_config src-deberta 'model_type="deberta-v2"' 'architectures=["DebertaV2ForSequenceClassification"]'
 expect_error deberta "needs transformers" src-deberta
 mkdir src-truncated
