@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Write a random-weight Hugging Face-format cross-encoder checkpoint.
 
-    /usr/bin/python3 scripts/make_hf_checkpoint.py --family bert|roberta|xlm-roberta|electra \
+    /usr/bin/python3 scripts/make_hf_checkpoint.py --family bert|roberta|xlm-roberta|electra|modernbert \
         --out DIR [--format bin|safetensors|both] [--seed N] [--legacy-keys]
 
 DIR gets what a Hugging Face model folder has, for scripts/export_hf.py to read:
@@ -16,11 +16,13 @@ DIR gets what a Hugging Face model folder has, for scripts/export_hf.py to read:
   model.safetensors    models/safetensors.py (--format safetensors|both)
   tokenizer files      bert, electra: tests/data/vocab/bert-base-uncased
                        (tokenizer_config.json with model_max_length 512);
-                       roberta, xlm-roberta: tests/data/tokenizers/{roberta,xlmr}
+                       roberta, xlm-roberta: tests/data/tokenizers/{roberta,xlmr};
+                       modernbert: tests/data/tokenizers/variants/modernbert-bpe
   eager_scores.jsonl   reference logits (below)
 
 Small shapes: hidden 16, 2 layers, 2 heads, intermediate 32 (electra:
-embedding_size 8, so electra.embeddings_project exists). The weights are the
+embedding_size 8, so electra.embeddings_project exists; modernbert: 4 layers, a 16-token
+local window, intermediate 24, mean pooling). The weights are the
 state_dict() of the project's modules (scripts/models), random but fixed by
 --seed. --legacy-keys writes the .bin as old checkpoints have it: LayerNorm
 gamma/beta names, the position_ids buffer, and (roberta, xlm-roberta) an
@@ -28,7 +30,7 @@ unused pooler; the safetensors file keeps the current names.
 
 eager_scores.jsonl: 40 pairs chosen from the committed token goldens
 (tests/data/goldens/bert-base-uncased.wordpiece.jsonl for bert and electra,
-roberta.jsonl, xlmr.jsonl), with their Hugging Face tokenizers ids (nothing
+roberta.jsonl, xlmr.jsonl, variants/modernbert-bpe.jsonl), with their Hugging Face tokenizers ids (nothing
 is tokenized here), scored one pair at a time by the EAGER float32 module:
 {"index", "text_a", "text_b", "max_length", "input_ids", "token_type_ids",
 "logits"}. crossrank, given text_a/text_b and --max-length max_length, must
@@ -55,6 +57,7 @@ import torch  # noqa: E402
 from make_fixture_model import json_line, write_json  # noqa: E402
 from models.bert import BertConfig, BertForSequenceClassification  # noqa: E402
 from models.electra import ElectraConfig, ElectraForSequenceClassification  # noqa: E402
+from models.modernbert import ModernBertConfig, ModernBertForSequenceClassification  # noqa: E402
 from models.roberta import RobertaConfig, RobertaForSequenceClassification  # noqa: E402
 from models.safetensors import save_file  # noqa: E402
 
@@ -118,6 +121,25 @@ def spec_for(family: str) -> Spec:
                          summary_use_proj=True,
                          sbert_ce_default_activation_function=(
                              "torch.nn.modules.activation.Sigmoid")))
+    if family == "modernbert":
+        # ModernBERT-shaped: 4 layers (0 and 3 global), a 16-token local window, so pairs of
+        # 32 to 512 tokens cross it; mean pooling, as gte-reranker-modernbert-base.
+        tok = os.path.join(DATA, "tokenizers", "variants", "modernbert-bpe")
+        with open(os.path.join(tok, "tokenizer.json"), encoding="utf-8") as f:
+            added = {t["content"]: t["id"] for t in json.load(f)["added_tokens"]}
+        return Spec("ModernBertForSequenceClassification", tok, ("tokenizer.json",),
+                    os.path.join(goldens, "variants", "modernbert-bpe.jsonl"),
+                    {"model_type": "modernbert", "vocab_size": max(added.values()) + 1,
+                     "hidden_size": 16, "intermediate_size": 24, "num_hidden_layers": 4,
+                     "num_attention_heads": 2, "hidden_activation": "gelu",
+                     "max_position_embeddings": 1024, "local_attention": 16,
+                     "global_attn_every_n_layers": 3, "global_rope_theta": 160000.0,
+                     "local_rope_theta": 10000.0, "norm_eps": 1e-5, "norm_bias": False,
+                     "attention_bias": False, "mlp_bias": False, "classifier_bias": False,
+                     "classifier_activation": "gelu", "classifier_pooling": "mean",
+                     "pad_token_id": added["[PAD]"], "cls_token_id": added["[CLS]"],
+                     "sep_token_id": added["[SEP]"], "bos_token_id": added["[CLS]"],
+                     "eos_token_id": added["[SEP]"]})
     folder, arch, model_type, golden = {
         "roberta": ("roberta", "RobertaForSequenceClassification", "roberta", "roberta.jsonl"),
         "xlm-roberta": ("xlmr", "XLMRobertaForSequenceClassification", "xlm-roberta",
@@ -149,6 +171,8 @@ def build(family: str, config: Dict) -> torch.nn.Module:
         return BertForSequenceClassification(BertConfig.from_dict(config))
     if family == "electra":
         return ElectraForSequenceClassification(ElectraConfig.from_dict(config))
+    if family == "modernbert":
+        return ModernBertForSequenceClassification(ModernBertConfig.from_dict(config))
     return RobertaForSequenceClassification(RobertaConfig.from_dict(config))
 
 
@@ -162,7 +186,7 @@ def init_weights(model: torch.nn.Module, seed: int) -> None:
     gen = torch.Generator().manual_seed(seed)
     hidden = model.config.hidden_size
     for name, p in model.named_parameters():
-        if name.endswith("LayerNorm.weight"):
+        if name.endswith("LayerNorm.weight") or (name.endswith("norm.weight") and p.dim() == 1):
             std, mean = 0.1, 1.0
         elif name.endswith("LayerNorm.bias") or name.endswith(".bias"):
             std, mean = 0.1, 0.0
@@ -186,7 +210,10 @@ def init_weights(model: torch.nn.Module, seed: int) -> None:
 
 def legacy_state(family: str, state: Dict[str, torch.Tensor], config: Dict,
                  seed: int) -> Dict[str, torch.Tensor]:
-    """The state dict with old-checkpoint names and extras (see --legacy-keys)."""
+    """The state dict with old-checkpoint names and extras (see --legacy-keys); ModernBERT
+    checkpoints have none."""
+    if family == "modernbert":
+        return state
     prefix = {"bert": "bert", "electra": "electra"}.get(family, "roberta")
     out: Dict[str, torch.Tensor] = OrderedDict()
     for key, value in state.items():
@@ -235,7 +262,7 @@ def choose_pairs(path: str, config: Dict) -> List[Dict]:
         if len(ids) != len(types) or len(ids) > rec["max_length"]:
             raise SystemExit(f"{path}: bad pair record {rec['text_a']!r}")
         if not all(0 <= i < config["vocab_size"] for i in ids) or not all(
-                0 <= t < config["type_vocab_size"] for t in types):
+                0 <= t < config.get("type_vocab_size", 1) for t in types):
             raise SystemExit(f"{path}: ids outside the model's vocabulary / type ids")
     return chosen
 
@@ -282,7 +309,7 @@ def write_eager_scores(family: str, model: torch.nn.Module, pairs: List[Dict],
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--family", required=True,
-                    choices=("bert", "roberta", "xlm-roberta", "electra"))
+                    choices=("bert", "roberta", "xlm-roberta", "electra", "modernbert"))
     ap.add_argument("--out", required=True)
     ap.add_argument("--format", choices=("bin", "safetensors", "both"), default="both")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)

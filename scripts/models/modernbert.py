@@ -78,6 +78,7 @@ class ModernBertConfig:
             "full_attention": float((rope.get("full_attention") or {}).get("rope_theta", global_theta)),
             "sliding_attention": float((rope.get("sliding_attention") or {}).get("rope_theta", local_theta)),
         }
+        self.pad_token_id = int(d.get("pad_token_id", 50283))
         self.num_labels = int(d.get("num_labels") or len(d.get("id2label") or {}) or 2)
 
     @classmethod

@@ -3,7 +3,7 @@
 #
 #   tests/integration/export_hf.sh BUILD_DIR/apps/crossrank/crossrank OUT_DIR
 #
-# For every family (bert, roberta, xlm-roberta, electra) a random-weight Hugging Face
+# For every family (bert, roberta, xlm-roberta, electra, modernbert) a random-weight Hugging Face
 # checkpoint (scripts/make_hf_checkpoint.py; pytorch_model.bin with legacy names and
 # extras, model.safetensors with current names) is exported from each weights format,
 # plus a sharded safetensors copy of bert. crossrank scores the checkpoint's 40 reference
@@ -16,7 +16,7 @@
 # classifier). Exit 77 (skipped) without torch in /usr/bin/python3. OUT_DIR is replaced.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/torch_test.sh" "$@" .export_hf_test
-families=(bert roberta xlm-roberta electra)
+families=(bert roberta xlm-roberta electra modernbert)
 
 # Checkpoints, one source folder per weights format (links to the shared files).
 for f in "${families[@]}"; do
