@@ -3,11 +3,16 @@
 
     python3 scripts/data/wikiqa_pairs.py --pairs   [--input TSV] [--output FILE|-]
     python3 scripts/data/wikiqa_pairs.py --queries [--input TSV] [--output FILE|-]
+    python3 scripts/data/wikiqa_pairs.py --documents [--input TSV] [--output FILE|-]
 
 --pairs   one line per candidate sentence (input for `crossrank score`):
           {"qid", "docid", "query", "text", "label"}
 --queries one line per question, documents in file order (input for `crossrank rerank`):
           {"qid", "query", "docs": [{"id", "text", "label"}, ...]}
+--documents one line per question whose candidate sentences join into one passage (its
+          Wikipedia summary, ~300-400 tokens for long-document benchmarks):
+          {"qid", "docid", "query", "text", "label"} with docid the DocumentID part of the
+          SentenceIDs and label 1 when any sentence answers
 
 "docid" / "id" is WikiQA's SentenceID (e.g. "D0-3"). The TSV (research-use
 licence) is read at run time from ../shared beside the clone and must never be
@@ -77,6 +82,8 @@ def main() -> None:
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--pairs", action="store_true", help="one JSON line per (question, sentence)")
     mode.add_argument("--queries", action="store_true", help="one JSON line per question with its docs")
+    mode.add_argument("--documents", action="store_true",
+                      help="one JSON line per question, its sentences joined into one passage")
     ap.add_argument("--input", default=DEFAULT_INPUT,
                     help="WikiQA TSV (default: ../shared/data/wikiqa/WikiQA-test.tsv beside the repo)")
     ap.add_argument("--output", default="-", help="output JSONL file, - for stdout (default)")
@@ -86,6 +93,14 @@ def main() -> None:
     if args.pairs:
         out = [{"qid": r["qid"], "docid": r["docid"], "query": r["query"],
                 "text": r["text"], "label": r["label"]} for r in rows]
+    elif args.documents:
+        joined = {}
+        for r in rows:
+            d = joined.setdefault(r["qid"], {"qid": r["qid"], "docid": r["docid"].split("-")[0],
+                                             "query": r["query"], "text": [], "label": 0})
+            d["text"].append(r["text"])
+            d["label"] = max(d["label"], r["label"])
+        out = [dict(d, text=" ".join(d["text"])) for d in joined.values()]
     else:
         by_q = {}
         order = []
