@@ -66,6 +66,7 @@ from models.checkpoint import (ExportError, build_model, family_for,  # noqa: E4
 from models.bert import fuse_attention_projections, keep_first_token_in_last_layer  # noqa: E402
 from models.decoder import MODEL_TYPES as DECODER_TYPES  # noqa: E402
 from models.modernbert import ModernBertConfig, ModernBertModel  # noqa: E402
+from models.modernbert import keep_first_token_in_last_layer as keep_first_token_modernbert  # noqa: E402
 from models.st_modules import activation_fn, build_modular, read_modules  # noqa: E402
 from models.decoder import DecoderConfigError, load_decoder, score_head  # noqa: E402
 
@@ -470,7 +471,7 @@ def convert(model: nn.Module, dtype: str, quantize: Optional[str]) -> Tuple[nn.M
     count = fuse_attention_projections(fused)
     if count:
         extra["fused_qkv"] = count
-    if keep_first_token_in_last_layer(fused):
+    if keep_first_token_in_last_layer(fused) or keep_first_token_modernbert(fused):
         extra["last_layer"] = "first token only"
     if count or "last_layer" in extra:
         model = fused.eval()

@@ -79,7 +79,7 @@ SIZES = {
     "modernbert-base": {"hidden_size": 768, "num_hidden_layers": 22, "num_attention_heads": 12,
                         "intermediate_size": 1152, "local_attention": 128},
     "ettin-17m": {"hidden_size": 256, "num_hidden_layers": 7, "num_attention_heads": 4,
-                  "intermediate_size": 384, "local_attention": 128},
+                  "intermediate_size": 384, "local_attention": 128, "classifier_pooling": "cls"},
 }
 SIZE_FAMILIES = {"minilm": ("bert", "roberta", "xlm-roberta", "electra"),
                  "modernbert-base": ("modernbert",), "ettin-17m": ("modernbert",)}

@@ -130,6 +130,10 @@ class ModularCrossEncoder(nn.Module):
         self.mode = mode
         self.layers = nn.ModuleList(layers)
 
+    def first_token_backbone(self) -> Optional[nn.Module]:
+        """The backbone when only its first token is read (cls pooling)."""
+        return self.backbone if self.mode == "cls" else None
+
     def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
         hidden = self.backbone(input_ids, attention_mask)
         if self.mode == "cls":

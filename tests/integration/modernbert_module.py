@@ -115,6 +115,26 @@ for pooling in ("cls", "mean"):
         worst = (traced(ids, mask) - batch).abs().max().item()
         check(worst <= TOL, f"{pooling} pooling: traced at 50 tokens, run at 1000: max |diff| {worst:.2e}")
 
+# The last layer on the first token alone (export_hf.py's pruning) for cls pooling only.
+import copy  # noqa: E402
+from models.modernbert import keep_first_token_in_last_layer  # noqa: E402
+
+for pooling, count in (("cls", 1), ("mean", 0)):
+    mp, _ = tiny(classifier_pooling=pooling)
+    pruned = copy.deepcopy(mp)
+    check(keep_first_token_in_last_layer(pruned) == count,
+          f"{pooling} pooling: {count} backbone(s) pruned to the first token")
+    ids = torch.randint(0, 300, (3, 1000))
+    mask = torch.ones(3, 1000, dtype=torch.long)
+    mask[1, 300:] = 0
+    mask[2, 40:] = 0
+    with torch.no_grad():
+        worst = (pruned(ids, mask) - mp(ids, mask)).abs().max().item()
+        traced = torch.jit.trace(pruned, (ids[:2, :50], mask[:2, :50]))
+        worst = max(worst, (traced(ids, mask) - mp(ids, mask)).abs().max().item())
+    check(worst <= TOL, f"{pooling} pooling: pruned (eager and traced) vs full at 40/300/1000 "
+                        f"tokens: max |diff| {worst:.2e}")
+
 # Mean pooling is the masked mean of the final hidden states.
 mp, _ = tiny(classifier_pooling="mean")
 ids = torch.randint(0, 300, (2, 30))
@@ -196,6 +216,8 @@ with open(os.path.join(out, "crossrank.json"), encoding="utf-8") as f:
     bundle = json.load(f)
 check(bundle.get("activation") == "identity" and bundle.get("inputs") == ["input_ids", "attention_mask"],
       "crossrank.json: activation identity (config_sentence_transformers.json), no token types")
+check(bundle["exported_by"].get("last_layer") == "first token only",
+      "the modular cls chain's backbone is pruned to the first token in the last layer")
 traced = torch.jit.load(os.path.join(out, "model.pt"))
 ids = torch.randint(0, 300, (3, 200))
 mask = torch.ones(3, 200, dtype=torch.long)
