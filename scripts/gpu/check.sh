@@ -9,9 +9,12 @@
 #      both timed (scripts/gpu/crossencoder_peer.py);
 #   4. `crossrank bench` on CUDA per dtype and token budget;
 #   5. LLM rerankers: tiny Qwen3/Qwen2/Gemma checkpoints through transformers and the model
-#      cards' code against crossrank (scripts/gpu/llm_parity.py).
+#      cards' code against crossrank (scripts/gpu/llm_parity.py);
+#   6. ModernBERT: tiny checkpoints (mean and cls pooling, an Ettin-style modular folder)
+#      through transformers and CrossEncoder against crossrank (scripts/gpu/modernbert_parity.py).
 # Usage: scripts/gpu/check.sh [OUTDIR]    (logs and JSON results go to OUTDIR)
-#   GPU_CHECK_STEPS=tests,llm,peer,bench (default: all four) picks what runs after the build.
+#   GPU_CHECK_STEPS=tests,llm,modernbert,peer,bench (default: all five) picks what runs after
+#   the build.
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
@@ -21,7 +24,7 @@ py="${PYTHON:-python3}"
 jobs="$(nproc)"
 root="$repo/.devdeps/root"
 pairs="$repo/.devdeps/pairs.jsonl"
-steps=",${GPU_CHECK_STEPS:-tests,llm,peer,bench},"
+steps=",${GPU_CHECK_STEPS:-tests,llm,modernbert,peer,bench},"
 want() { [[ $steps == *",$1,"* ]]; }
 step() { echo "== $* ($(date +%T))" >&2; }
 fail() { echo "gpu/check: $*" >&2; exit 1; }
@@ -66,6 +69,10 @@ fi
 if want llm; then
   step "LLM rerankers against transformers and the model cards' code"
   timeout 600 "$py" scripts/gpu/llm_parity.py --crossrank "$bin" | tee "$out/llm_parity.json"
+fi
+if want modernbert; then
+  step "ModernBERT (both head formats) against transformers and CrossEncoder"
+  timeout 600 "$py" scripts/gpu/modernbert_parity.py --crossrank "$bin" | tee "$out/modernbert_parity.json"
 fi
 want peer || want bench || { step done; exit 0; }
 
