@@ -67,7 +67,7 @@ from models.bert import fuse_attention_projections, keep_first_token_in_last_lay
 from models.decoder import MODEL_TYPES as DECODER_TYPES  # noqa: E402
 from models.modernbert import ModernBertConfig, ModernBertModel  # noqa: E402
 from models.modernbert import keep_first_token_in_last_layer as keep_first_token_modernbert  # noqa: E402
-from models.st_modules import activation_fn, build_modular, read_modules  # noqa: E402
+from models.st_modules import activation_fn, build_modular, load_exact, read_modules  # noqa: E402
 from models.decoder import DecoderConfigError, load_decoder, score_head  # noqa: E402
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
@@ -313,10 +313,7 @@ def load_modular(src: str, config: Dict, modules: List[Dict],
     notes.extend(more)
     if state and all(k.startswith("model.") for k in state):
         state = {k[len("model."):]: v for k, v in state.items()}
-    result = backbone.load_state_dict(state, strict=False)
-    if result.missing_keys or result.unexpected_keys:
-        raise ExportError(f"{path}: the weights do not match crossrank's bare {model_type} model "
-                          f"(missing {result.missing_keys[:6]}, unexpected {result.unexpected_keys[:6]})")
+    load_exact(backbone, state, f"{path} (crossrank's bare {model_type} model)")
     notes.append(f"sentence-transformers modular cross-encoder: {os.path.basename(path)} "
                  f"({len(state)} tensors), then " +
                  ", ".join(str(m.get("type", "?")).rsplit(".", 1)[-1] for m in modules[1:]))

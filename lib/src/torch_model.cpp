@@ -372,8 +372,8 @@ std::vector<std::string> schema_inputs(const torch::jit::Module& module, const f
 std::unique_ptr<Model> load_torchscript_model(const fs::path& file, const ModelOptions& options) {
   if (!fs::exists(file)) throw ModelError("model file not found: " + file.string());
   if (options.threads < 0) throw ConfigError("--threads must be 0 (one per core) or more");
-  // Debian's libtorch starts with one intra-op thread; default to one per core. The
-  // setting is process-wide, as libtorch's thread pool is.
+  // Debian's libtorch starts with one intra-op thread; default to one per core. Threads
+  // that start later take this count; model workers then set their share (use_threads).
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(cores);
   at::set_num_threads(threads);

@@ -67,11 +67,12 @@ def _module_weights(folder: str) -> Dict[str, Tensor]:
     raise ExportError(f"{folder}: no model.safetensors or pytorch_model.bin")
 
 
-def _load_exact(module: nn.Module, state: Dict[str, Tensor], where: str) -> None:
+def load_exact(module: nn.Module, state: Dict[str, Tensor], where: str) -> None:
+    """Loads state into module; any missing or unexpected key is an ExportError naming where."""
     result = module.load_state_dict(state, strict=False)
     if result.missing_keys or result.unexpected_keys:
-        raise ExportError(f"{where}: weights do not match (missing {result.missing_keys}, "
-                          f"unexpected {result.unexpected_keys})")
+        raise ExportError(f"{where}: weights do not match (missing {result.missing_keys[:6]}, "
+                          f"unexpected {result.unexpected_keys[:6]})")
 
 
 class _Dense(nn.Module):
@@ -88,7 +89,7 @@ class _Dense(nn.Module):
             raise ExportError(f"{folder}: Dense activation {name!r} is not supported (supported: "
                               f"torch.nn {', '.join(sorted(_DENSE_ACTIVATIONS))})")
         self.activation = _DENSE_ACTIVATIONS[short]()
-        _load_exact(self, _module_weights(folder), folder)
+        load_exact(self, _module_weights(folder), folder)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.activation(self.linear(x))
@@ -99,7 +100,7 @@ class _LayerNorm(nn.Module):
         super().__init__()
         cfg = _read_json(os.path.join(folder, "config.json"))
         self.norm = nn.LayerNorm(int(cfg["dimension"]))
-        _load_exact(self, _module_weights(folder), folder)
+        load_exact(self, _module_weights(folder), folder)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.norm(x)
@@ -168,4 +169,5 @@ def build_modular(src: str, modules: List[Dict], backbone: nn.Module) -> Modular
     return ModularCrossEncoder(backbone, mode, layers).eval()
 
 
-__all__ = ["ModularCrossEncoder", "activation_fn", "build_modular", "pooling_mode", "read_modules"]
+__all__ = ["ModularCrossEncoder", "activation_fn", "build_modular", "load_exact", "pooling_mode",
+           "read_modules"]
