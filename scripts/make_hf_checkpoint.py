@@ -18,6 +18,7 @@ DIR gets what a Hugging Face model folder has, for scripts/export_hf.py to read:
                        (tokenizer_config.json with model_max_length 512);
                        roberta, xlm-roberta: tests/data/tokenizers/{roberta,xlmr};
                        modernbert: tests/data/tokenizers/variants/modernbert-bpe
+                       (tokenizer_config.json with model_max_length 1024, every position)
   eager_scores.jsonl   reference logits (below)
 
 Small shapes: hidden 16, 2 layers, 2 heads, intermediate 32 (electra:
@@ -247,6 +248,11 @@ def copy_tokenizer(spec: Spec, out: str) -> None:
             tok_cfg = json.load(f)
         tok_cfg["model_max_length"] = 512
         write_json(os.path.join(out, "tokenizer_config.json"), tok_cfg)
+    elif spec.config["model_type"] == "modernbert":
+        # ModernBERT's tokenizer allows every position (8192 for the real ones), beyond
+        # crossrank's 512 default.
+        write_json(os.path.join(out, "tokenizer_config.json"),
+                   {"model_max_length": spec.config["max_position_embeddings"]})
 
 
 def choose_pairs(path: str, config: Dict) -> List[Dict]:

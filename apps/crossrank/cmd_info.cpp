@@ -24,6 +24,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["vocab_size"] = tok.vocab_size();
   if (b.vocab_size > 0) info["model_vocab_size"] = b.vocab_size;  // config.json: embedding rows
   info["max_length"] = reranker.encoder().max_length();
+  if (b.tokenizer_max_length > 0) info["tokenizer_max_length"] = b.tokenizer_max_length;
   info["position_limit"] = b.position_limit;
   if (const PromptEncoder* prompt = reranker.encoder().prompt()) {
     info["template"] = prompt_template_json(prompt->prompt());

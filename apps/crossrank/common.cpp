@@ -159,6 +159,16 @@ Reranker load_reranker(const CommonOptions& o) {
                             : "--dtype bf16 runs") +
               " several times slower than fp32 here (docs/performance.md#reduced-precision)");
   }
+  const BundleConfig& bundle = reranker.bundle();
+  if (o.scoring.max_length == 0 && !bundle.max_length_set &&
+      reranker.encoder().max_length() < bundle.tokenizer_max_length) {
+    log::info("pairs are cut at " + std::to_string(reranker.encoder().max_length()) +
+              " tokens (crossrank's default); this model's tokenizer allows " +
+              std::to_string(bundle.tokenizer_max_length) +
+              " and sentence-transformers cuts there: --max-length " +
+              std::to_string(bundle.tokenizer_max_length) +
+              " matches it on longer pairs, at quadratic cost (docs/models.md#max-length)");
+  }
   // For people at a terminal: pipelines and scripts keep a quiet stderr.
   if (!o.dtype_given && reranker.model().device() == "cpu" && runtime.cpu_bf16 && !bf16_weights &&
       isatty(STDERR_FILENO)) {

@@ -164,8 +164,12 @@ BundleConfig load_bundle_config(const fs::path& dir) {
     const json tok = read_json_file(tok_config_file);
     // transformers writes a huge sentinel when the tokenizer sets no limit.
     const double tok_limit = json_value<double>(tok, "model_max_length", 1e30, tok_config_file);
-    if (tok_limit >= 1 && tok_limit < 1e6) max_length = std::min(max_length, static_cast<size_t>(tok_limit));
+    if (tok_limit >= 1 && tok_limit < 1e6) {
+      b.tokenizer_max_length = std::min(limit, static_cast<size_t>(tok_limit));
+      max_length = std::min(max_length, b.tokenizer_max_length);
+    }
   }
+  b.max_length_set = overrides.max_length.has_value();
   b.max_length = overrides.max_length
                      ? check_max_length(*overrides.max_length, b.position_limit,
                                         overrides_file.string() + ": max_length")

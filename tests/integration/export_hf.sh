@@ -131,6 +131,16 @@ for entry in "${bundles[@]}"; do
   b=${entry#*:}
   [[ ! -e $b.failed ]] || { cat "$b.failed" >&2; fail "crossrank could not score $b"; }
 done
+# ModernBERT's tokenizer allows every position (1024 here): the bundle keeps crossrank's 512
+# default, info shows both, and a run that keeps the default says how to match
+# sentence-transformers.
+"$crossrank" info -m bundle-modernbert-st > info-modernbert.txt 2> /dev/null
+grep -qx 'max_length: 512' info-modernbert.txt && grep -qx 'tokenizer_max_length: 1024' info-modernbert.txt \
+  || { cat info-modernbert.txt >&2; fail "info of bundle-modernbert-st: max_length 512, tokenizer_max_length 1024"; }
+head -1 pairs-modernbert.512.jsonl | "$crossrank" score --threads 1 -m bundle-modernbert-st > /dev/null \
+  2> note-modernbert.err
+grep -q 'tokenizer allows 1024.*--max-length 1024' note-modernbert.err \
+  || { cat note-modernbert.err >&2; fail "no max-length note for bundle-modernbert-st"; }
 for entry in "${lowp[@]}"; do  # reported, not failed
   b=${entry#*:}
   [[ ! -e $b.failed ]] || { echo "NOTE: crossrank could not score $b:"; sed 's/^/  /' "$b.failed"; }

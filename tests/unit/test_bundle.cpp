@@ -84,3 +84,25 @@ TEST_CASE("crossrank.json: auto keeps the stored activation, model_type moves th
   dir.write("crossrank.json", "{oops");
   CHECK_THROWS_AS(load_bundle_config(dir.path()), crossrank::ConfigError);
 }
+
+TEST_CASE("a tokenizer that allows more than 512 tokens keeps the 512 default and says so",
+          "[bundle]") {
+  TempDir dir;
+  dir.write("config.json", R"({"model_type":"modernbert","max_position_embeddings":8192})");
+  dir.write("tokenizer_config.json", R"({"model_max_length": 8192})");
+  auto b = load_bundle_config(dir.path());
+  CHECK(b.max_length == 512);
+  CHECK(b.tokenizer_max_length == 8192);
+  CHECK_FALSE(b.max_length_set);
+
+  // bge-m3 declares 8192 tokens over 8194 positions, two of them taken by the padding offset.
+  dir.write("config.json", R"({"model_type":"xlm-roberta","max_position_embeddings":8194})");
+  CHECK(load_bundle_config(dir.path()).tokenizer_max_length == 8192);
+  dir.write("tokenizer_config.json", R"({"model_max_length": 9000})");
+  CHECK(load_bundle_config(dir.path()).tokenizer_max_length == 8192);
+
+  dir.write("crossrank.json", R"({"max_length":8192})");
+  b = load_bundle_config(dir.path());
+  CHECK(b.max_length == 8192);
+  CHECK(b.max_length_set);
+}

@@ -1,6 +1,8 @@
 // How bundles' tokenizer files are chosen, and the clear errors for what crossrank refuses.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "crossrank/error.hpp"
@@ -177,4 +179,26 @@ TEST_CASE("a Split regex that backtracks without end fails the text, and a bad o
             tokenizer_json("null", R"({"type": "Split", "pattern": {"Regex": "(a"}, "behavior": "Isolated", "invert": false})",
                            kUnigram));
   CHECK_THROWS_WITH(crossrank::load_tokenizer(dir.path()), Catch::Contains("\"(a\""));
+}
+
+// gte-reranker-modernbert-base ships a tokenizer.json with truncation and padding fixed at
+// 8000 tokens; transformers' tokenizers (and sentence-transformers) override both per call,
+// so crossrank must ignore them: its own max_length and batch padding decide.
+TEST_CASE("tokenizer.json's own truncation and padding settings are ignored", "[tokenizer]") {
+  const fs::path plain = tokenizer_fixture("variants") / "modernbert-bpe";
+  std::ifstream in(plain / "tokenizer.json");
+  nlohmann::json doc = nlohmann::json::parse(in);
+  REQUIRE(doc["truncation"].is_null());
+  doc["truncation"] = {{"direction", "Right"}, {"max_length", 8}, {"strategy", "LongestFirst"}, {"stride", 0}};
+  doc["padding"] = {{"strategy", {{"Fixed", 8000}}}, {"direction", "Right"}, {"pad_to_multiple_of", nullptr},
+                    {"pad_id", 50283}, {"pad_type_id", 0}, {"pad_token", "[PAD]"}};
+  TempDir dir;
+  dir.write("tokenizer.json", doc.dump());
+  auto reference = crossrank::load_tokenizer(plain);
+  auto gte_like = crossrank::load_tokenizer(dir.path());
+  const std::string text = "Rerankers built on ModernBERT read documents of up to 8192 tokens, far beyond eight.";
+  const auto ids = gte_like->encode(text);
+  CHECK(ids.size() > 8);
+  CHECK(ids == reference->encode(text));
+  CHECK(gte_like->pair_template().special_count() == reference->pair_template().special_count());
 }

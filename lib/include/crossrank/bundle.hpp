@@ -24,6 +24,10 @@ struct BundleConfig {
   std::vector<std::string> labels;   // id2label, by id
   size_t position_limit = 512;       // the most tokens the model's positions allow
   size_t max_length = 512;           // default truncation length: min(512, every limit)
+  // tokenizer_config.json "model_max_length" capped by position_limit; 0 when absent. Where it
+  // exceeds max_length (ModernBERT, bge-m3: 8192), sentence-transformers truncates there.
+  size_t tokenizer_max_length = 0;
+  bool max_length_set = false;       // crossrank.json gave max_length
   // Resolved; automatic only when config.json names one crossrank does not implement.
   Activation activation = Activation::sigmoid;
   std::string activation_source;     // where the activation came from
