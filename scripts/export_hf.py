@@ -468,7 +468,9 @@ def convert(model: nn.Module, dtype: str, quantize: Optional[str]) -> Tuple[nn.M
     count = fuse_attention_projections(fused)
     if count:
         extra["fused_qkv"] = count
-    if keep_first_token_in_last_layer(fused) or keep_first_token_modernbert(fused):
+    if keep_first_token_in_last_layer(fused):
+        extra["last_layer"] = "first token only, keys and values folded into its query"
+    elif keep_first_token_modernbert(fused):
         extra["last_layer"] = "first token only"
     if count or "last_layer" in extra:
         model = fused.eval()
