@@ -1,6 +1,7 @@
 #include "crossrank/flat_input.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 #include <unordered_map>
 
@@ -56,14 +57,23 @@ bool FlatGroups::is_doc_key(const std::string& key) const {
   return in(kDocIdKeys) || in(kDocTextKeys) || in(kDocLabelKeys) || in(doc_keys_);
 }
 
-void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Group>& group, bool* other_qid) {
-  std::pair<std::string, Json> parsed;
+FlatGroups::Row FlatGroups::parse(std::string raw, size_t line) {
+  Row row;
   try {
-    parsed = parse_row(raw);
+    std::tie(row.qid, row.fields) = parse_row(raw);
   } catch (const InputError& e) {
     throw BadLine(line, raw, e.what());
   }
-  auto& [qid, row] = parsed;
+  row.raw = std::move(raw);
+  row.line = line;
+  return row;
+}
+
+void FlatGroups::add_row(Row& parsed, std::optional<Group>& group, bool* other_qid) {
+  const std::string& raw = parsed.raw;
+  const std::string& qid = parsed.qid;
+  const size_t line = parsed.line;
+  Json& row = parsed.fields;
   if (group && group->qid != qid) {
     *other_qid = true;
     return;
@@ -102,25 +112,24 @@ void FlatGroups::add_row(const std::string& raw, size_t line, std::optional<Grou
 std::optional<FlatGroups::Group> FlatGroups::read_group() {
   std::string raw;
   while (true) {
-    size_t line = 0;
     const uint64_t before = in_.position();  // before a row that may belong to the next query
+    Row row;
     if (held_) {
-      raw = std::move(held_->first);
-      line = held_->second;
+      row = std::move(*held_);
       held_.reset();
     } else {
       if (!in_.next(raw)) {
         position_ = in_.position();
         return std::exchange(open_, std::nullopt);
       }
-      line = in_.line_number();
+      if (is_blank(raw)) continue;
+      // A bad row is thrown at once; the query it interrupts goes on if the caller skips it.
+      row = parse(std::move(raw), in_.line_number());
     }
-    if (is_blank(raw)) continue;
     bool other_qid = false;
-    // A bad row is thrown at once; the query it interrupts goes on if the caller skips it.
-    add_row(raw, line, open_, &other_qid);
+    add_row(row, open_, &other_qid);
     if (other_qid) {
-      held_.emplace(std::move(raw), line);
+      held_ = std::move(row);
       position_ = before;
       return std::exchange(open_, std::nullopt);
     }
@@ -139,19 +148,12 @@ void FlatGroups::read_all() {
       continue;
     }
     if (is_blank(raw)) continue;
-    const size_t line = in_.line_number();
-    std::string qid;
     try {
-      qid = parse_row(raw).first;
-    } catch (const InputError& e) {
-      errors_.emplace_back(line, raw, e.what());
-      continue;
-    }
-    auto [it, fresh] = index.emplace(qid, groups.size());
-    if (fresh) groups.emplace_back();
-    bool other_qid = false;
-    try {
-      add_row(raw, line, groups[it->second], &other_qid);
+      Row row = parse(std::move(raw), in_.line_number());
+      auto [it, fresh] = index.emplace(row.qid, groups.size());
+      if (fresh) groups.emplace_back();
+      bool other_qid = false;
+      add_row(row, groups[it->second], &other_qid);
     } catch (const BadLine& e) {
       errors_.push_back(e);
     }

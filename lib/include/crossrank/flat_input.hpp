@@ -47,10 +47,19 @@ class FlatGroups final : public LineSource {
     Json docs = Json::array();
   };
 
+  // A row parsed once: its text and line stay for the errors that name it.
+  struct Row {
+    std::string raw;
+    size_t line = 0;
+    std::string qid;
+    Json fields;
+  };
+
   std::optional<Group> read_group();  // streaming
   void read_all();                    // group_all
+  static Row parse(std::string raw, size_t line);  // throws BadLine
   // Adds the row to group (or starts it); throws BadLine.
-  void add_row(const std::string& raw, size_t line, std::optional<Group>& group, bool* other_qid);
+  void add_row(Row& row, std::optional<Group>& group, bool* other_qid);
 
   bool is_doc_key(const std::string& key) const;
 
@@ -62,7 +71,7 @@ class FlatGroups final : public LineSource {
   uint64_t position_ = 0;
   size_t rows_ = 0;
   std::optional<Group> open_;                            // streaming: the query being read
-  std::optional<std::pair<std::string, size_t>> held_;  // a row of the next query
+  std::optional<Row> held_;                              // a row of the next query
   std::deque<Group> grouped_;                            // group_all
   std::deque<BadLine> errors_;                           // group_all: bad rows, in order
   bool read_ = false;
