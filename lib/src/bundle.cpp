@@ -6,6 +6,7 @@
 #include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
 #include "json_file.hpp"
+#include "model_families.hpp"
 
 namespace crossrank {
 
@@ -13,11 +14,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-// Model types whose position ids start after the padding index (RoBERTa family).
-bool positions_offset_by_padding(const std::string& model_type) {
-  return model_type == "roberta" || model_type == "xlm-roberta" || model_type == "camembert";
-}
 
 void read_labels(const json& config, const fs::path& file, BundleConfig& b) {
   std::map<size_t, std::string> by_id;
@@ -154,7 +150,7 @@ BundleConfig load_bundle_config(const fs::path& dir) {
   }
 
   size_t limit = json_value<size_t>(config, "max_position_embeddings", 512, config_file);
-  if (positions_offset_by_padding(b.model_type) && limit > 2) limit -= 2;
+  if (model_family(b.model_type).positions_after_padding && limit > 2) limit -= 2;
   b.position_limit = limit;
   b.prompt = overrides.prompt;
   // An LLM reranker's card sets its own length; encoders default to 512 as HF's do.

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include "crossrank/bundle.hpp"
 #include "crossrank/error.hpp"
 #include "support.hpp"
@@ -105,4 +107,18 @@ TEST_CASE("a tokenizer that allows more than 512 tokens keeps the 512 default an
   b = load_bundle_config(dir.path());
   CHECK(b.max_length == 8192);
   CHECK(b.max_length_set);
+}
+
+TEST_CASE("position limits by family: two positions fewer where ids start after the padding index",
+          "[bundle]") {
+  TempDir dir;
+  for (const auto& [type, positions, limit] :
+       {std::tuple<const char*, int, size_t>{"roberta", 514, 512}, {"camembert", 514, 512},
+        {"xlm-roberta-xl", 514, 512}, {"mpnet", 514, 512}, {"longformer", 4098, 4096},
+        {"bart", 1024, 1024}, {"bert", 512, 512}, {"modernbert", 8192, 8192}}) {
+    INFO(type);
+    dir.write("config.json", std::string(R"({"model_type":")") + type +
+                                 R"(","max_position_embeddings":)" + std::to_string(positions) + "}");
+    CHECK(load_bundle_config(dir.path()).position_limit == limit);
+  }
 }

@@ -7,14 +7,7 @@ namespace crossrank {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-TemplateStyle Family::style() const {
-  static const char* roberta_like[] = {"roberta", "xlm-roberta", "camembert", "mpnet",
-                                       "longformer", "bart", "xlm-roberta-xl"};
-  for (const char* t : roberta_like) {
-    if (model_type == t) return TemplateStyle::roberta;
-  }
-  return TemplateStyle::bert;
-}
+TemplateStyle Family::style() const { return model_family(model_type).pair_template; }
 
 Family read_family(const fs::path& dir) {
   for (const char* name : {"crossrank.json", "config.json"}) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crossrank/error.hpp"
+#include "../model_families.hpp"
 #include "pipeline.hpp"
 
 // Shared by the tokenizer.json and native-file loaders.
@@ -34,12 +35,6 @@ auto with_file_errors(const std::filesystem::path& file, Load load) -> decltype(
     throw ModelError(file.string() + ": unexpected value: " + e.what());
   }
 }
-
-// How a model family joins a pair (when no tokenizer.json post-processor says).
-enum class TemplateStyle {
-  bert,     // [CLS] A [SEP] B [SEP], type ids 0 then 1
-  roberta,  // <s> A </s></s> B </s>, type ids all 0
-};
 
 // The family of a bundle: config.json "model_type", overridable in crossrank.json.
 struct Family {
