@@ -132,9 +132,7 @@ void parse_shard(const std::string& text, RunOptions& run) {
   } catch (const std::exception&) {
     throw ConfigError("--shard " + text + ": expected I/N, e.g. 0/4");
   }
-  if (run.shard_count == 0 || run.shard_index >= run.shard_count) {
-    throw ConfigError("--shard " + text + ": expected I/N with 0 <= I < N");
-  }
+  check_shard(run.shard_index, run.shard_count, text);
 }
 
 Reranker load_reranker(const CommonOptions& o) {

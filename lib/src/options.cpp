@@ -49,4 +49,8 @@ const std::string& check_run_tag(const std::string& tag) {
   return tag;
 }
 
+void check_shard(size_t index, size_t count, const std::string& spelled) {
+  if (count == 0 || index >= count) throw ConfigError("--shard " + spelled + ": expected I/N with 0 <= I < N");
+}
+
 }  // namespace crossrank

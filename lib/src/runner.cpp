@@ -369,10 +369,8 @@ void check_rerank_options(const RunOptions& options) {
     throw ConfigError(std::string(options.aggregate ? "--aggregate" : "--chunk-stride") +
                       " applies to the windows of --long-docs chunk: add --long-docs chunk, or leave it out");
   }
-  if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
-    throw ConfigError("--shard " + std::to_string(options.shard_index) + "/" +
-                      std::to_string(options.shard_count) + ": expected I/N with 0 <= I < N");
-  }
+  check_shard(options.shard_index, options.shard_count,
+              std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count));
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,9 @@ OutputFormat parse_output_format(std::string_view name);
 LongDocs parse_long_docs(std::string_view name);
 Aggregate parse_aggregate(std::string_view name);
 const char* to_string(OutputFormat format);
+
+// --shard I/N: ConfigError unless 0 <= index < count; spelled is how the user wrote it.
+void check_shard(size_t index, size_t count, const std::string& spelled);
 
 // --run-tag: the sixth column of a TREC run, so it must be one non-empty word. Returns tag;
 // ConfigError otherwise.
