@@ -6,6 +6,7 @@
 #include "crossrank/error.hpp"
 #include "crossrank/jsonl.hpp"
 #include "crossrank/requests.hpp"
+#include "crossrank/runtime_info.hpp"
 
 namespace crossrank::cli {
 

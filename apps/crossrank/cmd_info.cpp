@@ -3,6 +3,7 @@
 #include "common.hpp"
 #include "crossrank/cpu.hpp"
 #include "crossrank/requests.hpp"
+#include "crossrank/runtime_info.hpp"
 
 namespace crossrank::cli {
 

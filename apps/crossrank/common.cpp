@@ -12,6 +12,7 @@
 #include "crossrank/flat_input.hpp"
 #include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
+#include "crossrank/runtime_info.hpp"
 
 namespace crossrank::cli {
 

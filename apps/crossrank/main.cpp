@@ -14,6 +14,7 @@
 #include "crossrank/error.hpp"
 #include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
+#include "crossrank/runtime_info.hpp"
 
 namespace {
 

@@ -1,3 +1,5 @@
+#include "crossrank/runtime_info.hpp"
+
 #include <dlfcn.h>
 #include <torch/torch.h>
 
@@ -5,7 +7,6 @@
 #include <cstdlib>
 #include <string>
 
-#include "crossrank/model.hpp"
 
 namespace crossrank {
 

@@ -10,6 +10,7 @@
 #include "crossrank/error.hpp"
 #include "crossrank/model.hpp"
 #include "crossrank/reranker.hpp"
+#include "crossrank/runtime_info.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
