@@ -84,25 +84,27 @@ struct Item {
   uint64_t input_end;  // the input's position after this line (progress)
 };
 
+// The lines read ahead (--window: up to window_pairs pairs) and their pairs, scored as one.
+// Not a long document's window (Windowed, below).
 template <typename Request>
-struct Window {
+struct ReadAhead {
   std::vector<Item<Request>> items;
   std::vector<EncodedPair> pairs;
 };
 
-// Scores and writes windows on its own thread, one at a time and in input order, while the
-// caller reads and tokenizes the next window: the model does not wait for tokenization.
-// At most one window waits here besides the one being scored, which bounds memory. emit
+// Scores and writes read-aheads on its own thread, one at a time and in input order, while
+// the caller reads and tokenizes the next one: the model does not wait for tokenization.
+// At most one read-ahead waits here besides the one being scored, which bounds memory. emit
 // writes an item's records (to out, or to a sink when out is null) and returns their count.
 template <typename Request, typename Emit>
-class WindowWriter {
+class ReadAheadWriter {
  public:
-  WindowWriter(Reranker* scorer, LineWriter* out, Emit& emit, RunSummary& summary,
+  ReadAheadWriter(Reranker* scorer, LineWriter* out, Emit& emit, RunSummary& summary,
                const std::function<void(const RunSummary&)>& progress)
       : scorer_(scorer), out_(out), emit_(emit), summary_(summary), progress_(progress),
         thread_([this] { loop(); }) {}
 
-  ~WindowWriter() {
+  ~ReadAheadWriter() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       closing_ = true;
@@ -111,17 +113,17 @@ class WindowWriter {
     thread_.join();
   }
 
-  // Hands a window over; waits while the previous one is still queued. Rethrows the
+  // Hands a read-ahead over; waits while the previous one is still queued. Rethrows the
   // error that stopped the thread, if any.
-  void submit(Window<Request> window) {
+  void submit(ReadAhead<Request> read_ahead) {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [&] { return !pending_ || error_; });
     if (error_) std::rethrow_exception(error_);
-    pending_ = std::move(window);
+    pending_ = std::move(read_ahead);
     changed_.notify_all();
   }
 
-  // Waits until every window handed over is written; rethrows the thread's error.
+  // Waits until every read-ahead handed over is written; rethrows the thread's error.
   void drain() {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [&] { return (!pending_ && !busy_) || error_; });
@@ -134,14 +136,14 @@ class WindowWriter {
     while (true) {
       changed_.wait(lock, [&] { return pending_ || closing_; });
       if (!pending_) return;
-      Window<Request> window = std::move(*pending_);
+      ReadAhead<Request> next = std::move(*pending_);
       pending_.reset();
       busy_ = true;
       changed_.notify_all();
       lock.unlock();
       std::exception_ptr error;
       try {
-        write(window);
+        write(next);
       } catch (...) {
         error = std::current_exception();
       }
@@ -149,7 +151,7 @@ class WindowWriter {
       busy_ = false;
       if (error && !error_) error_ = error;
       changed_.notify_all();
-      if (error_) return;  // later windows are not written
+      if (error_) return;  // later read-aheads are not written
     }
   }
 
@@ -157,7 +159,7 @@ class WindowWriter {
     if (out_) out_->flush();
   }
 
-  void write(Window<Request>& w) {
+  void write(ReadAhead<Request>& w) {
     if (stop_requested()) throw stopped_at(w.items.front().line, summary_);
     Logits scores;
     std::vector<char> scored;
@@ -194,7 +196,7 @@ class WindowWriter {
   const std::function<void(const RunSummary&)>& progress_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::optional<Window<Request>> pending_;
+  std::optional<ReadAhead<Request>> pending_;
   bool busy_ = false;
   bool closing_ = false;
   std::exception_ptr error_;
@@ -240,12 +242,12 @@ void report_skipped(size_t skipped, size_t lines, const RunOptions& options) {
                                                  : "they are in " + options.rejects_path));
 }
 
-// Reads and tokenizes lines into windows; a WindowWriter scores and writes them.
+// Reads and tokenizes lines into read-aheads; a ReadAheadWriter scores and writes them.
 // parse(line, pairs) returns a request and appends its encoded pairs; emit(request, pairs,
 // scores, count) writes its records (scores is null when nothing is scored) and returns
-// their count. out: flushed after each window; null when emit writes to a sink.
+// their count. out: flushed after each read-ahead; null when emit writes to a sink.
 template <typename Request, typename Parse, typename Emit>
-RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const RunOptions& options,
+RunSummary run_pipeline(Reranker* scorer, LineSource& in, LineWriter* out, const RunOptions& options,
                        Parse parse, Emit emit) {
   if (!options.rejects_path.empty() && !options.skip_invalid) {
     throw ConfigError("--rejects needs --skip-invalid (without it the first bad line stops the run)");
@@ -255,7 +257,7 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
   }
   RunSummary summary;
   Rejects rejects(options.rejects_path);
-  const size_t window = std::max<size_t>(1, options.window_pairs);
+  const size_t read_ahead_pairs = std::max<size_t>(1, options.window_pairs);
   size_t skipped = 0;  // this thread's count; the writer's fields are read after drain()
   // The count reaches stderr however the run ends: at the end, at --max-skipped, or at an error.
   struct ReportSkipped {
@@ -265,18 +267,18 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
     ~ReportSkipped() { report_skipped(skipped, in.lines_read(), options); }
   } report{skipped, in, options};
   bool input_ended = false;  // read to its end, not cut short by a stop
-  Window<Request> current;
+  ReadAhead<Request> current;
   {
-    WindowWriter<Request, Emit> writer(scorer, out, emit, summary, options.progress);
+    ReadAheadWriter<Request, Emit> writer(scorer, out, emit, summary, options.progress);
     auto hand_over = [&] {
       if (current.items.empty()) return;
       writer.submit(std::move(current));
-      current = Window<Request>();
+      current = ReadAhead<Request>();
     };
     // Lines are read in chunks and parsed (tokenized) by the chunk's workers; results are
     // taken in input order. One worker: one line at a time, as a stream.
     const size_t workers = std::max<size_t>(1, options.tokenizer_threads);
-    const size_t chunk_lines = workers == 1 ? 1 : std::min<size_t>(256, window);
+    const size_t chunk_lines = workers == 1 ? 1 : std::min<size_t>(256, read_ahead_pairs);
     TaskPool tokenizers(workers - 1);
     std::vector<std::string> lines;
     std::vector<size_t> numbers;
@@ -337,7 +339,7 @@ RunSummary run_windows(Reranker* scorer, LineSource& in, LineWriter* out, const 
         std::move(parsed[i].pairs.begin(), parsed[i].pairs.end(), std::back_inserter(current.pairs));
         current.items.push_back(
             {numbers[i], std::move(*parsed[i].request), first, parsed[i].pairs.size(), ends[i]});
-        if (current.pairs.size() >= window || current.items.size() >= window) hand_over();
+        if (current.pairs.size() >= read_ahead_pairs || current.items.size() >= read_ahead_pairs) hand_over();
       }
     }
     hand_over();
@@ -436,7 +438,7 @@ size_t rank_label(const Reranker& reranker, const RunOptions& options) {
 // rerank's reading and scoring; finish(request, scores) takes each query's documents' scores
 // (input order) and returns the records it wrote.
 template <typename Finish>
-RunSummary rerank_windows(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options,
+RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options,
                           Finish finish) {
   const size_t labels = reranker.num_labels();
   const size_t label = rank_label(reranker, options);
@@ -469,7 +471,7 @@ RunSummary rerank_windows(Reranker& reranker, LineSource& in, LineWriter* out, c
     if (const Skip skip = skip_of(r); skip != Skip::none) {
       ++(skip == Skip::done ? already_done : other_shards);
       w.skipped = true;
-      r.docs.clear();  // held in the window until its turn: keep it small
+      r.docs.clear();  // held in the read-ahead until its turn: keep it small
       return w;
     }
     const PreparedQuery query = encoder.prepare_query(r.query, instruction_for(r.instruction, options));
@@ -503,7 +505,7 @@ RunSummary rerank_windows(Reranker& reranker, LineSource& in, LineWriter* out, c
     }
     return finish(r, chosen);
   };
-  RunSummary summary = run_windows<Windowed>(&reranker, in, out, options, parse, emit);
+  RunSummary summary = run_pipeline<Windowed>(&reranker, in, out, options, parse, emit);
   summary.other_shards = other_shards;
   summary.already_done = already_done;
   summary.chunked = chunked;
@@ -514,14 +516,14 @@ RunSummary rerank_windows(Reranker& reranker, LineSource& in, LineWriter* out, c
 // score's reading and scoring; put(pair, scores, labels) takes each pair's scores and returns
 // the records it wrote.
 template <typename Put>
-RunSummary score_windows(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options, Put put) {
+RunSummary score_pipeline(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options, Put put) {
   const size_t labels = reranker.num_labels();
   auto parse = pair_parser(reranker, options);
   auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
     require_finite(scores, labels, [] { return std::string("pair"); });
     return put(p, scores, labels);
   };
-  return run_windows<PairRequest>(&reranker, in, out, options, parse, emit);
+  return run_pipeline<PairRequest>(&reranker, in, out, options, parse, emit);
 }
 
 }  // namespace
@@ -566,13 +568,13 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const
     out.write_line(formatted);
     return 1;
   };
-  RunSummary summary = rerank_windows(reranker, in, &out, options, finish);
+  RunSummary summary = rerank_pipeline(reranker, in, &out, options, finish);
   summary.below_min_score = below_min_score;
   return summary;
 }
 
 RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options) {
-  return rerank_windows(reranker, in, nullptr, options, [&](RerankRequest& r, const std::vector<float>& scores) {
+  return rerank_pipeline(reranker, in, nullptr, options, [&](RerankRequest& r, const std::vector<float>& scores) {
     sink.put(r, scores);
     return size_t{1};
   });
@@ -580,7 +582,7 @@ RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, cons
 
 RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
   OverwriteWarning overwrite(reranker.num_labels() == 1 ? "score" : "scores");
-  return score_windows(reranker, in, &out, options, [&](PairRequest& p, const float* scores, size_t labels) {
+  return score_pipeline(reranker, in, &out, options, [&](PairRequest& p, const float* scores, size_t labels) {
     overwrite.check(p.record);
     out.write_line(format_score(p, scores, labels));
     return size_t{1};
@@ -588,7 +590,7 @@ RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const 
 }
 
 RunSummary run_score(Reranker& reranker, LineSource& in, ScoreSink& sink, const RunOptions& options) {
-  return score_windows(reranker, in, nullptr, options, [&](PairRequest& p, const float* scores, size_t labels) {
+  return score_pipeline(reranker, in, nullptr, options, [&](PairRequest& p, const float* scores, size_t labels) {
     sink.put(p, scores, labels);
     return size_t{1};
   });
@@ -609,7 +611,7 @@ RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& ou
     out.write_line(format_tokens(pairs[0], reranker.encoder().tokenizer(), with_types));
     return size_t{1};
   };
-  return run_windows<PairRequest>(nullptr, in, &out, options, parse, emit);
+  return run_pipeline<PairRequest>(nullptr, in, &out, options, parse, emit);
 }
 
 }  // namespace crossrank

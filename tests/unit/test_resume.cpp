@@ -49,7 +49,7 @@ TEST_CASE("resume trec and tsv: the last query is done again", "[resume]") {
   CHECK(read(tsv) == "q1\td1\t1\t2.5\n");
 }
 
-TEST_CASE("resume: a missing file is a fresh start; a wrong format or qid is an error naming the line",
+TEST_CASE("resume: a missing file is a fresh start and a wrong format or qid is an error naming the line",
           "[resume]") {
   TempDir dir;
   CHECK(prepare_resume((dir.path() / "absent.jsonl").string(), OutputFormat::jsonl).empty());
