@@ -2,6 +2,8 @@
 // progress, the sinks eval uses, and the typed options (issue 13).
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "crossrank/error.hpp"
 #include "crossrank/evaluate.hpp"
 #include "crossrank/flat_input.hpp"
@@ -181,4 +183,69 @@ TEST_CASE("the title option joins title and text as BEIR does, stripped as Pytho
   CHECK(r.docs[3].text == "\u200bT y");
   CHECK_THROWS_AS(crossrank::parse_rerank_request(R"({"query":"q","docs":[{"title":3,"text":"y"}]})", {}, documents),
                   crossrank::InputError);
+}
+
+TEST_CASE("flat rows with --group-all: a qid's rows anywhere form one query, bad rows come first",
+          "[pipeline]") {
+  Lines rows({R"({"qid":"a","query":"q","docid":"1","text":"x"})", R"({"qid":"b","query":"r","text":"y"})",
+              "not json", R"({"qid":"a","query":"other","text":"z"})",
+              R"({"qid":"a","query":"q","docid":"3","text":"w"})"});
+  crossrank::FlatGroups groups(rows, true);
+  std::string line;
+  // Every row is read before the first query: the two bad rows are thrown first, in order.
+  try {
+    groups.next(line);
+    FAIL("expected a BadLine");
+  } catch (const crossrank::BadLine& e) {
+    CHECK(e.line() == 3);
+  }
+  try {
+    groups.next(line);
+    FAIL("expected a BadLine");
+  } catch (const crossrank::BadLine& e) {
+    CHECK(e.line() == 4);
+    CHECK_THAT(e.what(), Catch::Contains("\"query\" differs from the first row of qid a (line 1)"));
+  }
+  REQUIRE(groups.next(line));
+  CHECK(groups.line_number() == 1);
+  const auto a = crossrank::parse_rerank_request(line, {}, {});
+  CHECK(a.record["qid"] == "a");
+  REQUIRE(a.docs.size() == 2);
+  CHECK(a.docs[0].text == "x");
+  CHECK(a.docs[1].text == "w");
+  REQUIRE(groups.next(line));
+  CHECK(groups.line_number() == 2);
+  CHECK_FALSE(groups.next(line));
+  CHECK(groups.rows() == 3);
+}
+
+TEST_CASE("--skip-invalid: bad lines go to --rejects verbatim and --max-skipped stops the run",
+          "[pipeline]") {
+  struct Count final : crossrank::RerankSink {
+    size_t queries = 0;
+    void put(const crossrank::RerankRequest&, const std::vector<float>&) override { ++queries; }
+  } sink;
+  crossrank::test::TempDir dir;
+  const auto rejects = dir.path() / "rejects.jsonl";
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
+  crossrank::RunOptions options;
+  options.skip_invalid = true;
+  options.rejects_path = rejects.string();
+  Lines in({R"({"query":"q","docs":["a"]})", "{broken", R"({"query":"q"})", R"({"query":"q","docs":["b"]})"});
+  CHECK(crossrank::run_rerank(reranker, in, sink, options).records == 2);
+  CHECK(sink.queries == 2);
+  std::ifstream kept(rejects);
+  std::string first, second, none;
+  std::getline(kept, first);
+  std::getline(kept, second);
+  CHECK(first == "{broken");
+  CHECK(second == R"({"query":"q"})");
+  CHECK_FALSE(std::getline(kept, none));
+
+  options.rejects_path.clear();
+  options.max_skipped = 1;
+  Lines again({"{broken", "{broken too", R"({"query":"q","docs":["b"]})"});
+  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, again, sink, options); }),
+             Catch::Contains("--max-skipped"));
 }
