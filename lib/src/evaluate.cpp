@@ -6,6 +6,7 @@
 
 #include "crossrank/error.hpp"
 #include "crossrank/metrics.hpp"
+#include "crossrank/output.hpp"
 
 namespace crossrank {
 

@@ -15,6 +15,7 @@
 #include "crossrank/error.hpp"
 #include "crossrank/interrupt.hpp"
 #include "crossrank/logging.hpp"
+#include "crossrank/output.hpp"
 #include "crossrank/requests.hpp"
 #include "crossrank/task_pool.hpp"
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "crossrank/bundle.hpp"
+#include "crossrank/output.hpp"
 #include "crossrank/pair_encoder.hpp"
 #include "crossrank/requests.hpp"
 #include "crossrank/tokenizer.hpp"

@@ -9,6 +9,7 @@
 
 #include "crossrank/flat_input.hpp"
 #include "crossrank/jsonl.hpp"
+#include "crossrank/output.hpp"
 #include "crossrank/requests.hpp"
 #include "fuzz_support.hpp"
 

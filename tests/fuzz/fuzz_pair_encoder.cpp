@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "crossrank/output.hpp"
 #include "crossrank/pair_encoder.hpp"
 #include "crossrank/requests.hpp"
 #include "fuzz_tokenizer_set.hpp"

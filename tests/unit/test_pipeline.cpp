@@ -219,7 +219,7 @@ TEST_CASE("flat rows with --group-all: a qid's rows anywhere form one query, bad
   CHECK(groups.rows() == 3);
 }
 
-TEST_CASE("--skip-invalid: bad lines go to --rejects verbatim and --max-skipped stops the run",
+TEST_CASE("skipped lines go to --rejects verbatim and --max-skipped stops the run",
           "[pipeline]") {
   struct Count final : crossrank::RerankSink {
     size_t queries = 0;

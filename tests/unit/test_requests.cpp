@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "crossrank/error.hpp"
+#include "crossrank/output.hpp"
 #include "crossrank/requests.hpp"
 
 using crossrank::InputError;
