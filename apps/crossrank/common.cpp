@@ -159,7 +159,8 @@ Reranker load_reranker(const CommonOptions& o) {
               " several times slower than fp32 here (docs/performance.md#reduced-precision)");
   }
   const BundleConfig& bundle = reranker.bundle();
-  if (o.scoring.max_length == 0 && !bundle.max_length_set &&
+  // Not for an LLM reranker: its card's own length is the reference, not sentence-transformers.
+  if (o.scoring.max_length == 0 && !bundle.max_length_set && !bundle.prompt &&
       reranker.encoder().max_length() < bundle.tokenizer_max_length) {
     log::info("pairs are cut at " + std::to_string(reranker.encoder().max_length()) +
               " tokens (crossrank's default); this model's tokenizer allows " +
