@@ -1,0 +1,379 @@
+#pragma once
+
+// The threaded line pipeline that rerank, score and tokenize share (docs/architecture.md):
+// lines read and tokenized in read-aheads on the calling thread and a TaskPool, scored and
+// written in input order by a ReadAheadWriter thread, bad lines skipped or stopped at.
+// Private to lib/src (runner.cpp: score and tokenize; rerank.cpp: rerank's policy).
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "crossrank/error.hpp"
+#include "crossrank/interrupt.hpp"
+#include "crossrank/logging.hpp"
+#include "crossrank/reranker.hpp"
+#include "crossrank/runner.hpp"
+#include "crossrank/task_pool.hpp"
+
+namespace crossrank::line_pipeline {
+
+[[noreturn]] inline void rethrow_at_line(const Error& e, size_t line) {
+  rethrow_with_context(e, "line " + std::to_string(line) + ": ");
+}
+
+// The error that ends a run stopped by a signal; line: the first input line whose output
+// was not written.
+inline Interrupted stopped_at(size_t line, const RunSummary& summary) {
+  const int signal = stop_signal();
+  const std::string name = signal == SIGINT    ? "SIGINT"
+                           : signal == SIGTERM ? "SIGTERM"
+                                               : "signal " + std::to_string(signal);
+  return Interrupted(signal, "stopped by " + name + " after writing " + std::to_string(summary.records) +
+                                 " output records; input from line " + std::to_string(line) +
+                                 " on was not processed");
+}
+
+// Bad lines under --skip-invalid: reported on stderr, copied verbatim to --rejects.
+class Rejects {
+ public:
+  explicit Rejects(const std::string& path) : path_(path) {
+    if (path.empty()) return;
+    file_.open(path, std::ios::binary);
+    if (!file_) throw IoError("cannot open rejects file " + path);
+  }
+  // line: null for a line crossrank did not hold (over --max-line-bytes).
+  void add(size_t line_number, const std::string* line, const std::string& error) {
+    log::warn("line " + std::to_string(line_number) + ": " + error + " (skipped" +
+              (line || !file_.is_open() ? ")" : "; not copied to --rejects)"));
+    if (!file_.is_open() || !line) return;
+    file_ << *line << '\n';
+    if (!file_.flush()) throw IoError("cannot write rejects file " + path_);
+  }
+
+ private:
+  std::string path_;
+  std::ofstream file_;
+};
+
+// Warns once when an output field replaces one the user gave.
+class OverwriteWarning {
+ public:
+  explicit OverwriteWarning(const char* key) : key_(key) {}
+  void check(const Json& record) {
+    if (warned_ || !record.is_object() || !record.contains(key_)) return;
+    log::warn(std::string("input field \"") + key_ + "\" is replaced by crossrank's output field");
+    warned_ = true;
+  }
+
+ private:
+  const char* key_;
+  bool warned_ = false;
+};
+
+template <typename Request>
+struct Item {
+  size_t line;
+  Request request;
+  size_t first_pair;
+  size_t pair_count;
+  uint64_t input_end;  // the input's position after this line (progress)
+};
+
+// The lines read ahead (--window: up to window_pairs pairs) and their pairs, scored as one.
+// Not a long document's window (Windowed, below).
+template <typename Request>
+struct ReadAhead {
+  std::vector<Item<Request>> items;
+  std::vector<EncodedPair> pairs;
+};
+
+// Scores and writes read-aheads on its own thread, one at a time and in input order, while
+// the caller reads and tokenizes the next one: the model does not wait for tokenization.
+// At most one read-ahead waits here besides the one being scored, which bounds memory. emit
+// writes an item's records (to out, or to a sink when out is null) and returns their count.
+template <typename Request, typename Emit>
+class ReadAheadWriter {
+ public:
+  ReadAheadWriter(Reranker* scorer, LineWriter* out, Emit& emit, RunSummary& summary,
+               const std::function<void(const RunSummary&)>& progress)
+      : scorer_(scorer), out_(out), emit_(emit), summary_(summary), progress_(progress),
+        thread_([this] { loop(); }) {}
+
+  ~ReadAheadWriter() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closing_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  // Hands a read-ahead over; waits while the previous one is still queued. Rethrows the
+  // error that stopped the thread, if any.
+  void submit(ReadAhead<Request> read_ahead) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !pending_ || error_; });
+    if (error_) std::rethrow_exception(error_);
+    pending_ = std::move(read_ahead);
+    changed_.notify_all();
+  }
+
+  // Waits until every read-ahead handed over is written; rethrows the thread's error.
+  void drain() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return (!pending_ && !busy_) || error_; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      changed_.wait(lock, [&] { return pending_ || closing_; });
+      if (!pending_) return;
+      ReadAhead<Request> next = std::move(*pending_);
+      pending_.reset();
+      busy_ = true;
+      changed_.notify_all();
+      lock.unlock();
+      std::exception_ptr error;
+      try {
+        write(next);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lock.lock();
+      busy_ = false;
+      if (error && !error_) error_ = error;
+      changed_.notify_all();
+      if (error_) return;  // later read-aheads are not written
+    }
+  }
+
+  void flush() {
+    if (out_) out_->flush();
+  }
+
+  void write(ReadAhead<Request>& w) {
+    if (stop_requested()) throw stopped_at(w.items.front().line, summary_);
+    Logits scores;
+    std::vector<char> scored;
+    if (scorer_ && !w.pairs.empty()) scores = scorer_->score(w.pairs, &scored);
+    for (auto& item : w.items) {
+      // Stopped part-way: the queries scored in full before the first unfinished one are
+      // written, in input order.
+      if (!scored.empty() && !std::all_of(scored.begin() + item.first_pair,
+                                          scored.begin() + item.first_pair + item.pair_count,
+                                          [](char done) { return done; })) {
+        flush();
+        throw stopped_at(item.line, summary_);
+      }
+      const float* s = scorer_ ? scores.values.data() + item.first_pair * scores.labels : nullptr;
+      try {
+        // Nothing is written for another shard's query.
+        summary_.records += emit_(item.request, w.pairs.data() + item.first_pair, s, item.pair_count);
+      } catch (const Error& e) {
+        flush();
+        rethrow_at_line(e, item.line);
+      }
+      summary_.input_bytes = item.input_end;
+    }
+    for (const auto& p : w.pairs) summary_.truncated += p.truncated;
+    summary_.pairs += w.pairs.size();
+    flush();
+    if (progress_) progress_(summary_);
+  }
+
+  Reranker* scorer_;
+  LineWriter* out_;  // null: emit hands records to a sink
+  Emit& emit_;
+  RunSummary& summary_;  // records, pairs, truncated: written by this thread only
+  const std::function<void(const RunSummary&)>& progress_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<ReadAhead<Request>> pending_;
+  bool busy_ = false;
+  bool closing_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts after everything above exists
+};
+
+template <typename Request>
+struct Parsed {
+  std::optional<Request> request;
+  std::vector<EncodedPair> pairs;
+  std::exception_ptr error;  // what parse threw for this line
+};
+
+// Parses lines[i] into out[i] on the pool's threads (this one included), except those the
+// source already failed (failed[i], which becomes their error). parse is called
+// concurrently: it may only read shared state (the tokenizers are thread-safe).
+template <typename Request, typename Parse>
+void parse_chunk(const std::vector<std::string>& lines, const std::vector<std::exception_ptr>& failed,
+                 Parse& parse, TaskPool& pool, std::vector<Parsed<Request>>& out) {
+  out.clear();
+  out.resize(lines.size());
+  pool.run(lines.size(), [&](size_t i) {
+    if (failed[i]) {  // the source could not use this line
+      out[i].error = failed[i];
+      return;
+    }
+    try {
+      out[i].request.emplace(parse(lines[i], out[i].pairs));
+    } catch (...) {
+      out[i].error = std::current_exception();
+    }
+  });
+}
+
+// Under --skip-invalid, what a user must see even with -q: how many lines were skipped
+// and where they went.
+inline void report_skipped(size_t skipped, size_t lines, const RunOptions& options) {
+  if (skipped == 0) return;
+  log::warn_always(std::to_string(skipped) + " of " + std::to_string(lines) +
+                   " input lines read were bad and skipped (--skip-invalid); " +
+                   (options.rejects_path.empty() ? std::string("their errors are logged above as warnings (without -q); "
+                                                               "--rejects FILE keeps the lines")
+                                                 : "they are in " + options.rejects_path));
+}
+
+// Reads and tokenizes lines into read-aheads; a ReadAheadWriter scores and writes them.
+// parse(line, pairs) returns a request and appends its encoded pairs; emit(request, pairs,
+// scores, count) writes its records (scores is null when nothing is scored) and returns
+// their count. out: flushed after each read-ahead; null when emit writes to a sink.
+template <typename Request, typename Parse, typename Emit>
+RunSummary run_pipeline(Reranker* scorer, LineSource& in, LineWriter* out, const RunOptions& options,
+                       Parse parse, Emit emit) {
+  if (!options.rejects_path.empty() && !options.skip_invalid) {
+    throw ConfigError("--rejects needs --skip-invalid (without it the first bad line stops the run)");
+  }
+  if (options.max_skipped && !options.skip_invalid) {
+    throw ConfigError("--max-skipped needs --skip-invalid (without it the first bad line stops the run)");
+  }
+  RunSummary summary;
+  Rejects rejects(options.rejects_path);
+  const size_t read_ahead_pairs = std::max<size_t>(1, options.window_pairs);
+  size_t skipped = 0;  // this thread's count; the writer's fields are read after drain()
+  // The count reaches stderr however the run ends: at the end, at --max-skipped, or at an error.
+  struct ReportSkipped {
+    const size_t& skipped;
+    const LineSource& in;
+    const RunOptions& options;
+    ~ReportSkipped() { report_skipped(skipped, in.lines_read(), options); }
+  } report{skipped, in, options};
+  bool input_ended = false;  // read to its end, not cut short by a stop
+  ReadAhead<Request> current;
+  {
+    ReadAheadWriter<Request, Emit> writer(scorer, out, emit, summary, options.progress);
+    auto hand_over = [&] {
+      if (current.items.empty()) return;
+      writer.submit(std::move(current));
+      current = ReadAhead<Request>();
+    };
+    // Lines are read in chunks and parsed (tokenized) by the chunk's workers; results are
+    // taken in input order. One worker: one line at a time, as a stream.
+    const size_t workers = std::max<size_t>(1, options.tokenizer_threads);
+    const size_t chunk_lines = workers == 1 ? 1 : std::min<size_t>(256, read_ahead_pairs);
+    TaskPool tokenizers(workers - 1);
+    std::vector<std::string> lines;
+    std::vector<size_t> numbers;
+    std::vector<uint64_t> ends;  // in.position() after each line
+    std::vector<std::exception_ptr> failed;  // BadLine from the source, in input order
+    std::vector<Parsed<Request>> parsed;
+    std::string line;
+    while (true) {
+      lines.clear();
+      numbers.clear();
+      ends.clear();
+      failed.clear();
+      while (lines.size() < chunk_lines && !stop_requested()) {
+        try {
+          if (!in.next(line)) {
+            input_ended = !stop_requested();
+            break;
+          }
+        } catch (const BadLine& e) {
+          lines.push_back(e.raw().value_or(std::string()));
+          numbers.push_back(e.line());
+          ends.push_back(in.position());
+          failed.push_back(std::current_exception());
+          continue;
+        }
+        if (is_blank(line)) continue;
+        lines.push_back(std::move(line));
+        numbers.push_back(in.line_number());
+        ends.push_back(in.position());
+        failed.emplace_back();
+      }
+      if (lines.empty()) break;
+      parse_chunk(lines, failed, parse, tokenizers, parsed);
+      for (size_t i = 0; i < lines.size(); ++i) {
+        if (parsed[i].error) {
+          try {
+            std::rethrow_exception(parsed[i].error);
+          } catch (const InputError& e) {
+            const bool too_many = options.max_skipped && skipped >= *options.max_skipped;
+            if (!options.skip_invalid || too_many) {
+              // Every line before this one is written first.
+              hand_over();
+              writer.drain();
+              if (too_many) {
+                rethrow_with_context(e, "line " + std::to_string(numbers[i]) + ": stopped here, " +
+                                            std::to_string(*options.max_skipped) +
+                                            " bad lines were skipped already (--max-skipped): ");
+              }
+              rethrow_at_line(e, numbers[i]);
+            }
+            const auto* bad = dynamic_cast<const BadLine*>(&e);
+            rejects.add(numbers[i], bad && !bad->raw() ? nullptr : &lines[i], e.what());
+            ++skipped;
+            continue;
+          }
+        }
+        const size_t first = current.pairs.size();
+        std::move(parsed[i].pairs.begin(), parsed[i].pairs.end(), std::back_inserter(current.pairs));
+        current.items.push_back(
+            {numbers[i], std::move(*parsed[i].request), first, parsed[i].pairs.size(), ends[i]});
+        if (current.pairs.size() >= read_ahead_pairs || current.items.size() >= read_ahead_pairs) hand_over();
+      }
+    }
+    hand_over();
+    writer.drain();
+  }
+  if (out) out->flush();
+  summary.skipped = skipped;
+  // A stop that came once every line was read and written has nothing left to stop.
+  if (stop_requested() && !input_ended) throw stopped_at(in.line_number() + 1, summary);
+  return summary;
+}
+
+// what() names the pair; it is only built for the error.
+template <typename What>
+void require_finite(const float* scores, size_t labels, What what) {
+  for (size_t i = 0; i < labels; ++i) {
+    if (!std::isfinite(scores[i])) {
+      throw ModelError(what() + ": the model returned a non-finite score (" +
+                       std::to_string(scores[i]) + ")");
+    }
+  }
+}
+
+inline void check_instruction_option(const Reranker& reranker, const RunOptions& options) {
+  if (!options.instruction) return;
+  if (const std::string why = reranker.encoder().no_instruction_reason(); !why.empty()) {
+    throw ConfigError("--instruction: the model " + reranker.bundle().dir.string() + " takes no instruction (" + why +
+                      "; docs/models.md#llm-rerankers)");
+  }
+}
+
+}  // namespace crossrank::line_pipeline
