@@ -23,14 +23,11 @@ transformers (and sentence-transformers for 3): the GPU machine has them.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+from parity_support import REPO, crossrank_scores, parity_args, run
 
 QWEN3_PREFIX = ("<|im_start|>system\nJudge whether the Document meets the requirements based on "
                 "the Query and the Instruct provided. Note that the answer can only be \"yes\" or "
@@ -76,6 +73,10 @@ def card_ids(recipe, tok, rec):
     return item + sep + prompt
 
 
+def prompt_line(rec):
+    return {k: rec[k] for k in ("query", "document", "instruction") if k in rec}
+
+
 def card_score(recipe, model, tok, ids, device):
     import torch
     with torch.no_grad():
@@ -89,30 +90,8 @@ def card_score(recipe, model, tok, ids, device):
     return logits[vocab["Yes"]].item()
 
 
-def crossrank_scores(binary, bundle, records, device):
-    out = []
-    for L in sorted({r["max_length"] for r in records}):
-        group = [r for r in records if r["max_length"] == L]
-        lines = "".join(json.dumps({k: r[k] for k in ("query", "document", "instruction") if k in r}) + "\n"
-                        for r in group)
-        res = subprocess.run([binary, "-q", "score", "-m", bundle, "--max-length", str(L), "--device", device],
-                             input=lines, capture_output=True, text=True, check=True)
-        out += list(zip(group, (json.loads(x)["score"] for x in res.stdout.splitlines())))
-    return {id(r): s for r, s in out}
-
-
-def run(cmd):
-    res = subprocess.run(cmd, capture_output=True, text=True)
-    if res.returncode:
-        raise SystemExit(f"{' '.join(cmd)}: {res.stderr[-2000:]}")
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--crossrank", required=True)
-    ap.add_argument("--work", default=tempfile.mkdtemp(prefix="crossrank-llm-"))
-    ap.add_argument("--device", default="cuda")
-    args = ap.parse_args()
+    args = parity_args(__doc__, "crossrank-llm-")
     import torch
     from transformers import AutoModelForCausalLM, PreTrainedTokenizerFast
     report = {"transformers": __import__("transformers").__version__, "torch": torch.__version__}
@@ -131,8 +110,8 @@ def main():
         for route, extra in (("transformers", []), ("own_modules", ["--no-transformers"])):
             bundle = os.path.join(args.work, f"b-{recipe}-{route}")
             run([py, os.path.join(REPO, "scripts/export_hf.py"), ck, bundle, "--template", recipe, "--force"] + extra)
-            got = crossrank_scores(args.crossrank, bundle, records, args.device)
-            entry[f"max_abs_diff_card_vs_crossrank_{route}"] = max(abs(card[k] - got[k]) for k in card)
+            got = crossrank_scores(args.crossrank, bundle, records, args.device, prompt_line)
+            entry[f"max_abs_diff_card_vs_crossrank_{route}"] = max(abs(card[id(r)] - s) for r, s in zip(records, got))
         if recipe == "qwen3-reranker":
             entry["crossencoder_seq_cls"] = crossencoder_check(args, py, records, card)
         report[recipe] = entry

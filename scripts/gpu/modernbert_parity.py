@@ -22,36 +22,18 @@ sentence-transformers: the GPU machine has them.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-
-
-def run(cmd):
-    res = subprocess.run(cmd, capture_output=True, text=True)
-    if res.returncode:
-        raise SystemExit(f"{' '.join(cmd)}: {res.stderr[-2000:]}")
-    return res.stdout
+from parity_support import REPO, crossrank_scores, parity_args, run
 
 
-def crossrank_scores(binary, bundle, records, device, activation="identity"):
-    """Scores in record order, one crossrank run per max_length."""
-    scores = {}
-    for n in sorted({r["max_length"] for r in records}):
-        group = [r for r in records if r["max_length"] == n]
-        lines = "".join(json.dumps({"text_a": r["text_a"], "text_b": r["text_b"]}) + "\n" for r in group)
-        res = subprocess.run([binary, "score", "-q", "-m", bundle, "--device", device, "--max-length", str(n),
-                              "--activation", activation], input=lines, capture_output=True, text=True)
-        if res.returncode:
-            raise SystemExit(f"crossrank score -m {bundle}: {res.stderr[-2000:]}")
-        for r, line in zip(group, res.stdout.splitlines()):
-            scores[r["index"]] = json.loads(line)["score"]
-    return [scores[r["index"]] for r in records]
+IDENTITY = ("--activation", "identity")  # logits, as transformers gives them
+
+
+def pair_line(rec):
+    return {"text_a": rec["text_a"], "text_b": rec["text_b"]}
 
 
 def transformers_logits(ck, records, device):
@@ -77,11 +59,7 @@ def with_pooling(src, dst, pooling):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--crossrank", required=True)
-    ap.add_argument("--work", default=tempfile.mkdtemp(prefix="crossrank-modernbert-"))
-    ap.add_argument("--device", default="cuda")
-    args = ap.parse_args()
+    args = parity_args(__doc__, "crossrank-modernbert-")
     import torch
     import transformers
     report = {"transformers": transformers.__version__, "torch": torch.__version__}
@@ -104,7 +82,7 @@ def main():
         for route, extra in (("transformers", []), ("own_modules", ["--no-transformers"])):
             bundle = os.path.join(args.work, f"b-{pooling}-{route}")
             run([py, os.path.join(REPO, "scripts/export_hf.py"), ck, bundle, "--force"] + extra)
-            got = crossrank_scores(args.crossrank, bundle, records, args.device)
+            got = crossrank_scores(args.crossrank, bundle, records, args.device, pair_line, IDENTITY)
             entry[f"max_abs_diff_crossrank_{route}_vs_transformers"] = max(abs(a - b) for a, b in zip(got, hf))
         entry["crossencoder"] = crossencoder_check(args, ck, records, os.path.join(args.work, f"b-{pooling}-own_modules"))
         report[pooling] = entry
@@ -121,7 +99,7 @@ def crossencoder_check(args, ck, records, bundle):
         predicted = model.predict([(r["text_a"], r["text_b"]) for r in whole], batch_size=8)
     except Exception as e:  # noqa: BLE001 (report, do not stop the other checks)
         return f"not run: {type(e).__name__}: {e}"
-    got = crossrank_scores(args.crossrank, bundle, whole, args.device, activation="sigmoid")
+    got = crossrank_scores(args.crossrank, bundle, whole, args.device, pair_line, ("--activation", "sigmoid"))
     return {"pairs": len(whole), "max_abs_diff_vs_crossrank_sigmoid": max(abs(float(a) - b) for a, b in zip(predicted, got))}
 
 
@@ -151,7 +129,7 @@ def modular_check(args, ck, records):
         return f"not run: {type(e).__name__}: {e}"
     bundle = os.path.join(args.work, "b-modular")
     run([sys.executable, os.path.join(REPO, "scripts/export_hf.py"), folder, bundle, "--force"])
-    got = crossrank_scores(args.crossrank, bundle, whole, args.device)
+    got = crossrank_scores(args.crossrank, bundle, whole, args.device, pair_line, IDENTITY)
     return {"sentence_transformers": sentence_transformers.__version__, "pairs": len(whole),
             "max_abs_diff_crossencoder_vs_crossrank": max(abs(float(a) - b) for a, b in zip(predicted, got))}
 
