@@ -216,7 +216,7 @@ class BertSelfAttention(nn.Module):
         probs = nn.functional.softmax(scores, dim=-1)
         mixed = torch.bmm(probs, hidden_states).transpose(0, 1)            # [H, B, hidden]
         context = torch.bmm(mixed, self.value_heads).transpose(0, 1)       # [B, H, d]
-        return (context.reshape(context.size(0), 1, -1) + self.value_bias)
+        return context.reshape(context.size(0), 1, -1) + self.value_bias
 
     def forward(self, hidden_states: Tensor, attention_mask: Tensor) -> Tensor:
         if self.folded:
@@ -259,16 +259,15 @@ def fuse_attention_projections(model: nn.Module) -> int:
 
 def keep_first_token_in_last_layer(model: nn.Module) -> int:
     """Makes each encoder's last layer compute the first token's output alone, its keys and
-    values folded into that token's query (BertSelfAttention.fold_keys_and_values): every head here (BERT's pooler, RoBERTa's and ELECTRA's
-    classifiers) reads the first token only, so the rest of that layer's queries, attention
-    rows, output projection and feed-forward is discarded work (~14% of a 6-layer MiniLM's
-    products, ~19% with the keys and values). Same values up to the products' rounding; the
-    encoder returns [B, 1, hidden].
-    For tracing. Returns how many encoders were pruned."""
+    values folded into that token's query (BertSelfAttention.fold_keys_and_values): every
+    head here (BERT's pooler, RoBERTa's and ELECTRA's classifiers) reads the first token
+    only, so the rest of that layer's queries, attention rows, output projection and
+    feed-forward is discarded work (~14% of a 6-layer MiniLM's products, ~19% with the keys
+    and values). Same values up to the products' rounding; the encoder returns [B, 1,
+    hidden]. For tracing. Returns how many encoders were pruned."""
     pruned = 0
     for m in model.modules():
-        if isinstance(m, BertEncoder) and len(m.layer) > 0 and not m.layer[-1].first_token_only:
-            m.layer[-1].first_token_only = True
+        if isinstance(m, BertEncoder) and len(m.layer) > 0 and not m.layer[-1].attention.self.folded:
             m.layer[-1].attention.self.fold_keys_and_values()
             pruned += 1
     return pruned
@@ -290,9 +289,9 @@ class BertAttention(nn.Module):
         self.self = BertSelfAttention(config)
         self.output = BertSelfOutput(config)
 
-    def forward(self, hidden_states: Tensor, attention_mask: Tensor,
-                first_token_only: bool = False) -> Tensor:
-        residual = hidden_states[:, :1] if first_token_only else hidden_states
+    def forward(self, hidden_states: Tensor, attention_mask: Tensor) -> Tensor:
+        # A folded self-attention answers for the first token alone.
+        residual = hidden_states[:, :1] if self.self.folded else hidden_states
         return self.output(self.self(hidden_states, attention_mask), residual)
 
 
@@ -322,11 +321,9 @@ class BertLayer(nn.Module):
         self.attention = BertAttention(config)
         self.intermediate = BertIntermediate(config)
         self.output = BertOutput(config)
-        # Only the first token's output is computed (keep_first_token_in_last_layer).
-        self.first_token_only = False
 
     def forward(self, hidden_states: Tensor, attention_mask: Tensor) -> Tensor:
-        attention_output = self.attention(hidden_states, attention_mask, self.first_token_only)
+        attention_output = self.attention(hidden_states, attention_mask)
         return self.output(self.intermediate(attention_output), attention_output)
 
 
