@@ -39,10 +39,10 @@ mkdir -p "$work"
 cp -r "$repo/tests/data" "$work/data"
 G=$work/data/goldens T=$work/data/tokenizers M=$work/data/models
 cd "$repo"
-goldens() {  # TOKENIZER_JSON CASES OUTPUT
-  node scripts/goldens/make_token_goldens.js --tokenizer "$1" --input "$2" --output "$3" 2> /dev/null
-}
 quiet() { "$@" > /dev/null 2>&1 || { echo "regenerate.sh: failed: $*" >&2; "$@" >&2; exit 1; }; }
+goldens() {  # TOKENIZER_JSON CASES OUTPUT
+  quiet node scripts/goldens/make_token_goldens.js --tokenizer "$1" --input "$2" --output "$3"
+}
 
 # Case lists, then the family goldens (tests/data/goldens/README.md).
 quiet $py scripts/goldens/make_wordpiece_cases.py --output "$G/wordpiece_cases.jsonl"
@@ -95,12 +95,14 @@ fixture() {  # FAMILY NAME GOLDENS
   quiet $py scripts/make_fixture_model.py --family "$1" --size tiny --out "$work/model-$2" \
     --goldens-in "$G/$3" --goldens-out "$G/tiny-$2.scores.jsonl"
 }
-fixture bert bert bert-base-uncased.wordpiece.jsonl &
-fixture roberta roberta roberta.jsonl &
-wait
-fixture xlmr xlmr xlmr.jsonl &
-fixture deberta deberta deberta.jsonl &
-wait
+# Removed first: a generator that failed must not leave the committed copy to compare.
+rm -f "$G"/tiny-*.scores.jsonl
+fixture bert bert bert-base-uncased.wordpiece.jsonl & a=$!
+fixture roberta roberta roberta.jsonl & b=$!
+wait $a && wait $b
+fixture xlmr xlmr xlmr.jsonl & a=$!
+fixture deberta deberta deberta.jsonl & b=$!
+wait $a && wait $b
 
 # Eager float32 logits follow the CPU's BLAS kernels (the committed ones came from another
 # CPU): equal to 1e-5, every other field exactly; the committed file then stands.
