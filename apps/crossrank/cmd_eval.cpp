@@ -10,6 +10,7 @@ namespace {
 
 struct EvalCli {
   CommonOptions common;
+  QueryInputCli input;  // --task rerank
   EvalOptions eval;
   std::string task;
   std::string scores;  // evaluate these instead of running the model
@@ -21,6 +22,14 @@ void eval(EvalCli& o) {
   const bool rerank = o.task == "rerank";
   if (!rerank && !o.eval.per_query_path.empty()) throw ConfigError("--per-query applies to --task rerank");
   if (!rerank && !o.eval.qrels_path.empty()) throw ConfigError("--qrels applies to --task rerank");
+  for (const CLI::Option* option : o.input.options) {
+    if (option->count() == 0) continue;
+    if (!rerank) throw ConfigError(option->get_name() + " applies to --task rerank");
+    if (!o.scores.empty()) {
+      throw ConfigError(option->get_name() + " says how -m reads and scores the input; --scores reads scores made earlier");
+    }
+  }
+  apply_query_input_options(o.input, o.common);
   if (o.scores.empty() == o.common.model_dir.empty()) {
     throw ConfigError("give -m DIR (score -i with the model) or --scores FILE (scores made earlier), not both");
   }
@@ -77,6 +86,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--per-query", o->eval.per_query_path, "Write one JSON line of metrics per query here");
   cmd->add_option("--label", o->label, "Multi-label models: the label index to rank or correlate by")
       ->check(kWholeNumber);
+  add_query_input_options(*cmd, o->common, o->input);
   add_batching_options(*cmd, o->common);
   add_limit_options(*cmd, o->common);
   cmd->add_option("--tokenizer-threads", o->common.run.tokenizer_threads,

@@ -121,6 +121,37 @@ void add_limit_options(CLI::App& cmd, CommonOptions& o) {
       ->capture_default_str()->check(kWholeNumber);
 }
 
+void add_query_input_options(CLI::App& cmd, CommonOptions& o, QueryInputCli& q) {
+  RunOptions& run = o.run;
+  CLI::Option* flat = cmd.add_flag("--flat", o.flat,
+                                   "Input rows are (query, candidate) pairs: {\"qid\",\"query\",\"docid\",\"text\"}; "
+                                   "consecutive rows of a qid form one query");
+  q.options = {
+      flat,
+      cmd.add_flag("--group-all", o.group_all,
+                   "With --flat: group a qid's rows wherever they are (reads the whole input into memory)")
+          ->needs(flat),
+      cmd.add_flag("--with-title", run.documents.with_title,
+                   "Score a document's \"title\" and text together, (title + \" \" + text).strip(), as BEIR's "
+                   "cross-encoder reranking does"),
+      cmd.add_option("--long-docs", q.long_docs,
+                     "truncate | chunk: split a document that does not fit into overlapping windows")
+          ->capture_default_str(),
+      cmd.add_option("--chunk-stride", run.chunk_stride,
+                     "With --long-docs chunk: tokens consecutive windows share [default: 32]")
+          ->check(kWholeNumber)
+          ->type_name("N"),
+      cmd.add_option("--aggregate", q.aggregate,
+                     "With --long-docs chunk: max | first | mean, a chunked document's score from its windows "
+                     "[default: max]"),
+  };
+}
+
+void apply_query_input_options(const QueryInputCli& q, CommonOptions& o) {
+  o.run.long_docs = parse_long_docs(q.long_docs);
+  if (!q.aggregate.empty()) o.run.aggregate = parse_aggregate(q.aggregate);
+}
+
 void parse_shard(const std::string& text, RunOptions& run) {
   const auto slash = text.find('/');
   try {

@@ -22,8 +22,17 @@ struct CommonOptions {
   RunOptions run;
   uint64_t max_line_bytes = kDefaultMaxLineBytes;  // longer input lines are bad lines
   bool append = false;  // rerank --resume: add to -o instead of replacing it
-  bool flat = false;       // rerank --flat: one (query, candidate) row per line
-  bool group_all = false;  // rerank --group-all: group a qid's rows wherever they are
+  bool flat = false;       // rerank, eval --flat: one (query, candidate) row per line
+  bool group_all = false;  // rerank, eval --group-all: group a qid's rows wherever they are
+};
+
+// How queries and their documents are read and scored, beyond the model: rerank's and eval
+// --task rerank's options (--flat, --group-all, --with-title, --long-docs, --chunk-stride,
+// --aggregate), kept as given until the command line is complete.
+struct QueryInputCli {
+  std::string long_docs = "truncate";
+  std::string aggregate;
+  std::vector<CLI::Option*> options;  // each one added, to tell whether any was given
 };
 
 // CLI11 validators that say what they want in words.
@@ -36,6 +45,9 @@ void add_instruction_option(CLI::App& cmd, CommonOptions& o);  // rerank, score,
 void add_tokenizer_threads_option(CLI::App& cmd, CommonOptions& o);  // in add_io_options; bench
 void add_batching_options(CLI::App& cmd, CommonOptions& o);  // --batch-tokens, ..., --window
 void add_limit_options(CLI::App& cmd, CommonOptions& o);     // --max-line-bytes, --max-docs, ...
+void add_query_input_options(CLI::App& cmd, CommonOptions& o, QueryInputCli& q);
+// The options' values into o.run (--long-docs and --aggregate parsed into their enums).
+void apply_query_input_options(const QueryInputCli& q, CommonOptions& o);
 Reranker load_reranker(const CommonOptions& o);
 // "--shard I/N" into run.shard_index and run.shard_count; ConfigError when malformed.
 void parse_shard(const std::string& text, RunOptions& run);

@@ -163,7 +163,7 @@ void FlatGroups::read_all() {
             std::to_string(grouped_.size()) + " queries in memory");
 }
 
-bool FlatGroups::next(std::string& line) {
+bool FlatGroups::next_record(std::string& line, std::optional<Json>& record) {
   std::optional<Group> group;
   if (group_all_) {
     if (!read_) {
@@ -183,8 +183,16 @@ bool FlatGroups::next(std::string& line) {
     if (!group) return false;
   }
   group->record["docs"] = std::move(group->docs);
-  line = group->record.dump();
+  record = std::move(group->record);
+  line.clear();
   line_number_ = group->first_line;
+  return true;
+}
+
+bool FlatGroups::next(std::string& line) {
+  std::optional<Json> record;
+  if (!next_record(line, record)) return false;
+  line = record->dump();
   return true;
 }
 

@@ -208,28 +208,44 @@ class ReadAheadWriter {
   std::thread thread_;  // last: starts after everything above exists
 };
 
+// One input record as read: its line, or the record its source parsed (FlatGroups).
+struct Input {
+  std::string line;
+  std::optional<Json> record;
+  size_t number = 0;          // its line number
+  uint64_t end = 0;           // the input's position after it (progress)
+  std::exception_ptr failed;  // the BadLine the source threw for it
+};
+
+// A request from an input: made from the source's record, or from its line parsed here.
+template <typename From>
+auto request_from(Input& input, From from) {
+  if (input.record) return from(*input.record);
+  Json record = parse_json_line(input.line);
+  return from(record);
+}
+
 template <typename Request>
 struct Parsed {
   std::optional<Request> request;
   std::vector<EncodedPair> pairs;
-  std::exception_ptr error;  // what parse threw for this line
+  std::exception_ptr error;  // what parse threw for this input
 };
 
-// Parses lines[i] into out[i] on the pool's threads (this one included), except those the
-// source already failed (failed[i], which becomes their error). parse is called
-// concurrently: it may only read shared state (the tokenizers are thread-safe).
+// Parses inputs[i] into out[i] on the pool's threads (this one included), except those the
+// source already failed (which keep their error). parse is called concurrently: it may only
+// read shared state (the tokenizers are thread-safe).
 template <typename Request, typename Parse>
-void parse_chunk(const std::vector<std::string>& lines, const std::vector<std::exception_ptr>& failed,
-                 Parse& parse, TaskPool& pool, std::vector<Parsed<Request>>& out) {
+void parse_chunk(std::vector<Input>& inputs, Parse& parse, TaskPool& pool, std::vector<Parsed<Request>>& out) {
   out.clear();
-  out.resize(lines.size());
-  pool.run(lines.size(), [&](size_t i) {
-    if (failed[i]) {  // the source could not use this line
-      out[i].error = failed[i];
+  out.resize(inputs.size());
+  pool.run(inputs.size(), [&](size_t i) {
+    if (inputs[i].failed) {  // the source could not use this line
+      out[i].error = inputs[i].failed;
       return;
     }
     try {
-      out[i].request.emplace(parse(lines[i], out[i].pairs));
+      out[i].request.emplace(parse(inputs[i], out[i].pairs));
     } catch (...) {
       out[i].error = std::current_exception();
     }
@@ -248,7 +264,7 @@ inline void report_skipped(size_t skipped, size_t lines, const RunOptions& optio
 }
 
 // Reads and tokenizes lines into read-aheads; a ReadAheadWriter scores and writes them.
-// parse(line, pairs) returns a request and appends its encoded pairs; emit(request, pairs,
+// parse(input, pairs) returns a request (request_from: from its record or line) and appends its encoded pairs; emit(request, pairs,
 // scores, count) writes its records (scores is null when nothing is scored) and returns
 // their count. out: flushed after each read-ahead; null when emit writes to a sink.
 template <typename Request, typename Parse, typename Emit>
@@ -285,39 +301,31 @@ RunSummary run_pipeline(Reranker* scorer, LineSource& in, LineWriter* out, const
     const size_t workers = std::max<size_t>(1, options.tokenizer_threads);
     const size_t chunk_lines = workers == 1 ? 1 : std::min<size_t>(256, read_ahead_pairs);
     TaskPool tokenizers(workers - 1);
-    std::vector<std::string> lines;
-    std::vector<size_t> numbers;
-    std::vector<uint64_t> ends;  // in.position() after each line
-    std::vector<std::exception_ptr> failed;  // BadLine from the source, in input order
+    std::vector<Input> inputs;
     std::vector<Parsed<Request>> parsed;
-    std::string line;
     while (true) {
-      lines.clear();
-      numbers.clear();
-      ends.clear();
-      failed.clear();
-      while (lines.size() < chunk_lines && !stop_requested()) {
+      inputs.clear();
+      while (inputs.size() < chunk_lines && !stop_requested()) {
+        Input input;
         try {
-          if (!in.next(line)) {
+          if (!in.next_record(input.line, input.record)) {
             input_ended = !stop_requested();
             break;
           }
+          if (!input.record && is_blank(input.line)) continue;
+          input.number = in.line_number();
         } catch (const BadLine& e) {
-          lines.push_back(e.raw().value_or(std::string()));
-          numbers.push_back(e.line());
-          ends.push_back(in.position());
-          failed.push_back(std::current_exception());
-          continue;
+          input.line = e.raw().value_or(std::string());
+          input.number = e.line();
+          input.failed = std::current_exception();
         }
-        if (is_blank(line)) continue;
-        lines.push_back(std::move(line));
-        numbers.push_back(in.line_number());
-        ends.push_back(in.position());
-        failed.emplace_back();
+        input.end = in.position();
+        inputs.push_back(std::move(input));
       }
-      if (lines.empty()) break;
-      parse_chunk(lines, failed, parse, tokenizers, parsed);
-      for (size_t i = 0; i < lines.size(); ++i) {
+      if (inputs.empty()) break;
+      parse_chunk(inputs, parse, tokenizers, parsed);
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        Input& input = inputs[i];
         if (parsed[i].error) {
           try {
             std::rethrow_exception(parsed[i].error);
@@ -328,14 +336,15 @@ RunSummary run_pipeline(Reranker* scorer, LineSource& in, LineWriter* out, const
               hand_over();
               writer.drain();
               if (too_many) {
-                rethrow_with_context(e, "line " + std::to_string(numbers[i]) + ": stopped here, " +
+                rethrow_with_context(e, "line " + std::to_string(input.number) + ": stopped here, " +
                                             std::to_string(*options.max_skipped) +
                                             " bad lines were skipped already (--max-skipped): ");
               }
-              rethrow_at_line(e, numbers[i]);
+              rethrow_at_line(e, input.number);
             }
             const auto* bad = dynamic_cast<const BadLine*>(&e);
-            rejects.add(numbers[i], bad && !bad->raw() ? nullptr : &lines[i], e.what());
+            if (input.record) input.line = input.record->dump();
+            rejects.add(input.number, bad && !bad->raw() ? nullptr : &input.line, e.what());
             ++skipped;
             continue;
           }
@@ -343,7 +352,7 @@ RunSummary run_pipeline(Reranker* scorer, LineSource& in, LineWriter* out, const
         const size_t first = current.pairs.size();
         std::move(parsed[i].pairs.begin(), parsed[i].pairs.end(), std::back_inserter(current.pairs));
         current.items.push_back(
-            {numbers[i], std::move(*parsed[i].request), first, parsed[i].pairs.size(), ends[i]});
+            {input.number, std::move(*parsed[i].request), first, parsed[i].pairs.size(), input.end});
         if (current.pairs.size() >= read_ahead_pairs || current.items.size() >= read_ahead_pairs) hand_over();
       }
     }

@@ -210,6 +210,15 @@ void parse_doc_fields(std::string_view list, DocumentOptions& documents) {
 RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits,
                                    const DocumentOptions& documents) {
   Json j = parse_json_line(line);
+  return rerank_request_from(j, limits, documents);
+}
+
+PairRequest parse_pair_request(std::string_view line, const InputLimits& limits) {
+  Json j = parse_json_line(line);
+  return pair_request_from(j, limits);
+}
+
+RerankRequest rerank_request_from(Json& j, const InputLimits& limits, const DocumentOptions& documents) {
   if (!j.is_object()) throw InputError("expected a JSON object, not " + std::string(j.type_name()));
   RerankRequest r;
   const char* list_key = find_one_of(j, std::begin(kDocListKeys), std::end(kDocListKeys), "");
@@ -237,8 +246,7 @@ RerankRequest parse_rerank_request(std::string_view line, const InputLimits& lim
   return r;
 }
 
-PairRequest parse_pair_request(std::string_view line, const InputLimits& limits) {
-  Json j = parse_json_line(line);
+PairRequest pair_request_from(Json& j, const InputLimits& limits) {
   PairRequest p;
   if (j.is_array()) {
     if (j.size() != 2 || !j[0].is_string() || !j[1].is_string()) {

@@ -94,8 +94,9 @@ RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, LineWriter* out, 
   const size_t stride = options.chunk_stride.value_or(32);
   std::atomic<size_t> chunked{0}, windows{0};
   const Aggregate how = options.aggregate.value_or(Aggregate::max);
-  auto parse = [&](const std::string& line, std::vector<EncodedPair>& pairs) {
-    Windowed w{parse_rerank_request(line, options.limits, options.documents), {}, false};
+  auto parse = [&](Input& input, std::vector<EncodedPair>& pairs) {
+    Windowed w{request_from(input, [&](Json& record) { return rerank_request_from(record, options.limits, options.documents); }),
+               {}, false};
     RerankRequest& r = w.request;
     if (const Skip skip = skip_of(r); skip != Skip::none) {
       ++(skip == Skip::done ? already_done : other_shards);

@@ -17,8 +17,8 @@ namespace {
 // score and tokenize read the same pair records.
 auto pair_parser(const Reranker& reranker, const RunOptions& options) {
   check_instruction_option(reranker, options);
-  return [&reranker, &options](const std::string& line, std::vector<EncodedPair>& pairs) {
-    PairRequest p = parse_pair_request(line, options.limits);
+  return [&reranker, &options](Input& input, std::vector<EncodedPair>& pairs) {
+    PairRequest p = request_from(input, [&](Json& record) { return pair_request_from(record, options.limits); });
     pairs.push_back(reranker.encode(p.first, p.second, instruction_for(p.instruction, options)));
     return p;
   };

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <map>
 #include <sstream>
@@ -110,6 +111,43 @@ TEST_CASE("eval refuses rerank output cut by -k, and -m equals --scores on whole
   REQUIRE(from_scores.code == 0);
   REQUIRE(from_model.code == 0);
   CHECK(from_scores.out == from_model.out);
+}
+
+TEST_CASE("eval reads its input as rerank does: --flat rows, --long-docs chunk, --with-title", "[cli][newcomer]") {
+  // The labelled example's queries as flat rows, one per document, label and all.
+  std::ifstream labelled(kLabelled);
+  std::string line, rows;
+  while (std::getline(labelled, line)) {
+    const json query = json::parse(line);
+    for (const json& doc : query["docs"]) {
+      json row = {{"qid", query["qid"]}, {"query", query["query"]}};
+      row.update(doc);
+      rows += row.dump() + "\n";
+    }
+  }
+  const Result grouped = run("eval --task rerank -q " + kModel + " -i " + kLabelled);
+  const Result flat = run("eval --task rerank -q --flat " + kModel, rows);
+  REQUIRE(grouped.code == 0);
+  REQUIRE(flat.code == 0);
+  CHECK(flat.out == grouped.out);
+  CHECK(json::parse(flat.out)["queries"] == 3);
+
+  // Windows of 16 tokens: eval -m agrees with eval --scores of rerank's output.
+  const std::string chunk = " --max-length 16 --long-docs chunk --chunk-stride 4 --aggregate mean --with-title ";
+  const Result ranked = run("rerank -q " + kModel + chunk + "-i " + kLabelled);
+  REQUIRE(ranked.code == 0);
+  const Result from_scores = run("eval --task rerank --scores -", ranked.out);
+  const Result from_model = run("eval --task rerank -q " + kModel + chunk + "-i " + kLabelled);
+  REQUIRE(from_model.code == 0);
+  CHECK(from_model.out == from_scores.out);
+  CHECK(from_model.out != grouped.out);  // the windows changed the scores
+
+  const Result sts = run("eval --task sts " + kModel + " --flat", rows);
+  CHECK(sts.code == 2);
+  CHECK_THAT(sts.err, Catch::Contains("--flat applies to --task rerank"));
+  const Result scores = run("eval --task rerank --scores - --long-docs chunk", ranked.out);
+  CHECK(scores.code == 2);
+  CHECK_THAT(scores.err, Catch::Contains("--long-docs") && Catch::Contains("--scores"));
 }
 
 TEST_CASE("eval -m errors name the user's line and document, and qrels -1 is not relevant", "[cli][newcomer]") {

@@ -249,3 +249,39 @@ TEST_CASE("skipped lines go to --rejects verbatim and --max-skipped stops the ru
   CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, again, sink, options); }),
              Catch::Contains("--max-skipped"));
 }
+
+TEST_CASE("flat rows reach rerank parsed once: a row at the nesting limit is not refused for the levels grouping adds",
+          "[pipeline]") {
+  // 999 arrays inside the row: 1000 levels, the limit. Grouped, the document field sits two
+  // levels deeper (the query's "docs" list and the document), which a reparse would refuse.
+  const std::string deep = std::string(999, '[') + std::string(999, ']');
+  Lines rows({R"({"qid":"a","query":"q","text":"x","meta":)" + deep + "}",
+              R"({"qid":"b","query":"r","text":"1"})", R"({"qid":"b","query":"r","text":"2"})"});
+  crossrank::DocumentOptions documents;
+  documents.fields = {"meta"};
+  crossrank::FlatGroups groups(rows, false, documents);
+  struct Collect final : crossrank::RerankSink {
+    std::vector<crossrank::RerankRequest> got;
+    void put(const crossrank::RerankRequest& r, const std::vector<float>&) override { got.push_back(r); }
+  } sink;
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
+  crossrank::test::TempDir dir;
+  const auto rejects = dir.path() / "rejects.jsonl";
+  crossrank::RunOptions options;
+  options.documents = documents;
+  options.limits.max_docs = 1;  // qid b's two rows are one query over the limit: a bad line
+  options.skip_invalid = true;
+  options.rejects_path = rejects.string();
+  const auto summary = crossrank::run_rerank(reranker, groups, sink, options);
+  CHECK(summary.records == 1);
+  CHECK(summary.skipped == 1);
+  REQUIRE(sink.got.size() == 1);
+  CHECK(sink.got[0].docs.at(0).fields["meta"].is_array());
+  // What --rejects keeps of a query grouped from rows: the query as one rerank line.
+  std::ifstream kept(rejects);
+  std::string first, none;
+  std::getline(kept, first);
+  CHECK(first == R"({"qid":"b","query":"r","docs":[{"text":"1"},{"text":"2"}]})");
+  CHECK_FALSE(std::getline(kept, none));
+}

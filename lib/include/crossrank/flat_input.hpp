@@ -27,9 +27,12 @@ class FlatGroups final : public LineSource {
   explicit FlatGroups(LineSource& rows, bool group_all, const DocumentOptions& documents = {});
   ~FlatGroups() override;
 
-  // The next query as a rerank request line; line_number() is its first row's. Throws
-  // BadLine for a row that is not a flat row, or whose qid ended before (streaming);
-  // calling next() again goes on after it, in the same query.
+  // The next query as a rerank record ({"qid", "query", ..., "docs": [...]}), handed over
+  // parsed; line_number() is its first row's. Throws BadLine for a row that is not a flat
+  // row, or whose qid ended before (streaming); calling again goes on after it, in the same
+  // query.
+  bool next_record(std::string& line, std::optional<Json>& record) override;
+  // The same record as a line of text (for readers of lines).
   bool next(std::string& line) override;
   size_t line_number() const override { return line_number_; }
   // Streaming: the input's position after the last row of the query next() returned last.

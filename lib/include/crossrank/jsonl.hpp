@@ -7,9 +7,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "crossrank/error.hpp"
 
 namespace crossrank {
+
+using Json = nlohmann::ordered_json;  // keeps the user's key order in passthrough output
 
 // A line of spaces and tabs only: JSONL readers skip it.
 inline bool is_blank(const std::string& line) {
@@ -23,6 +27,13 @@ class LineSource {
   virtual ~LineSource() = default;
   // The next line; false at the end. May throw BadLine for a line it cannot use.
   virtual bool next(std::string& line) = 0;
+  // The same for readers that parse what they read: a source that builds its records from
+  // input it parsed itself (FlatGroups) hands them over as JSON (record set, line empty),
+  // not printed to be parsed again; a source of lines leaves record empty.
+  virtual bool next_record(std::string& line, std::optional<Json>& record) {
+    record.reset();
+    return next(line);
+  }
   virtual size_t line_number() const = 0;  // of the line next() returned last
   // Input bytes consumed through the line next() returned last (progress); 0 if unknown.
   virtual uint64_t position() const { return 0; }

@@ -5,15 +5,12 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "crossrank/jsonl.hpp"
 #include "crossrank/pair_encoder.hpp"
 
 // The JSONL records of docs/cli.md: what `rerank`, `score` and `tokenize` read and write.
 // Parsers throw InputError naming the field; callers add the line number.
 namespace crossrank {
-
-using Json = nlohmann::ordered_json;  // keeps the user's key order in passthrough output
 
 struct Document {
   Json id;  // the user's id (string or number), else the 0-based position
@@ -81,6 +78,11 @@ const Json* qid_of(const Json& record);
 RerankRequest parse_rerank_request(std::string_view line, const InputLimits& limits = {},
                                    const DocumentOptions& documents = {});
 PairRequest parse_pair_request(std::string_view line, const InputLimits& limits = {});
+// The same from a record parsed already (parse_json_line's checks done). record is moved
+// into the request when it is valid and left as it was when they throw.
+RerankRequest rerank_request_from(Json& record, const InputLimits& limits = {},
+                                  const DocumentOptions& documents = {});
+PairRequest pair_request_from(Json& record, const InputLimits& limits = {});
 
 // A qid or doc id as text: strings as they are, integers in decimal.
 std::string id_text(const Json& id);
