@@ -155,15 +155,13 @@ BundleConfig load_bundle_config(const fs::path& dir) {
   b.prompt = overrides.prompt;
   // An LLM reranker's card sets its own length; encoders default to 512 as HF's do.
   size_t max_length = std::min<size_t>(b.prompt && b.prompt->max_length ? *b.prompt->max_length : 512, limit);
-  const fs::path tok_config_file = dir / "tokenizer_config.json";
-  if (fs::exists(tok_config_file)) {
-    const json tok = read_json_file(tok_config_file);
-    // transformers writes a huge sentinel when the tokenizer sets no limit.
-    const double tok_limit = json_value<double>(tok, "model_max_length", 1e30, tok_config_file);
-    if (tok_limit >= 1 && tok_limit < 1e6) {
-      b.tokenizer_max_length = std::min(limit, static_cast<size_t>(tok_limit));
-      max_length = std::min(max_length, b.tokenizer_max_length);
-    }
+  b.tokenizer_config = read_tokenizer_config(dir);
+  // transformers writes a huge sentinel when the tokenizer sets no limit.
+  const double tok_limit =
+      json_value<double>(b.tokenizer_config, "model_max_length", 1e30, dir / "tokenizer_config.json");
+  if (tok_limit >= 1 && tok_limit < 1e6) {
+    b.tokenizer_max_length = std::min(limit, static_cast<size_t>(tok_limit));
+    max_length = std::min(max_length, b.tokenizer_max_length);
   }
   b.max_length_set = overrides.max_length.has_value();
   b.max_length = overrides.max_length

@@ -23,6 +23,11 @@ class SerdeFloatsParser : public nlohmann::detail::json_sax_dom_parser<nlohmann:
 
 }  // namespace
 
+nlohmann::json read_tokenizer_config(const std::filesystem::path& bundle_dir) {
+  const std::filesystem::path file = bundle_dir / "tokenizer_config.json";
+  return std::filesystem::exists(file) ? read_json_file(file) : nlohmann::json::object();
+}
+
 double serde_json_f64(const std::string& number) {
   size_t i = 0;
   const bool negative = i < number.size() && number[i] == '-';

@@ -27,6 +27,10 @@ enum class JsonFloats {
 // Reads a JSON file of a model bundle; any failure is a ModelError naming the file.
 nlohmann::json read_json_file(const std::filesystem::path& path, JsonFloats floats = JsonFloats::exact);
 
+// A bundle's tokenizer_config.json, read once by load_bundle_config (model_max_length) and
+// handed to the native tokenizer loaders; an empty object when the bundle has none.
+nlohmann::json read_tokenizer_config(const std::filesystem::path& bundle_dir);
+
 // serde_json's (no float_roundtrip) value of a JSON number's text.
 double serde_json_f64(const std::string& number);
 

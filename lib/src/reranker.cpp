@@ -65,7 +65,7 @@ void require_model_file(const BundleConfig& bundle) {
 Reranker Reranker::load(const std::filesystem::path& bundle_dir, const ScoringOptions& options) {
   BundleConfig bundle = load_bundle_config(bundle_dir);
   require_model_file(bundle);
-  std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bundle_dir, bundle.model_type);
+  std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(bundle_dir, bundle.model_type, bundle.tokenizer_config);
   // Ids past the embedding matrix fail inside the model, batch after batch: say it once, here.
   if (bundle.vocab_size > 0 && tokenizer->vocab_size() > bundle.vocab_size) {
     throw ModelError(tokenizer->source().string() + " has " + std::to_string(tokenizer->vocab_size()) +

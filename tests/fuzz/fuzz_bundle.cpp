@@ -188,7 +188,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     exercise(*tokenizer, config ? std::optional<size_t>(config->max_length) : std::nullopt);
   });
   if (config) {
-    fuzz::expected_errors([&] { exercise(*load_tokenizer(bundle.dir(), config->model_type), config->max_length); });
+    fuzz::expected_errors([&] { exercise(*load_tokenizer(bundle.dir(), config->model_type, config->tokenizer_config), config->max_length); });
   }
   bundle.restore(mode.file);
   return 0;

@@ -28,6 +28,7 @@ struct BundleConfig {
   // exceeds max_length (ModernBERT, bge-m3: 8192), sentence-transformers truncates there.
   size_t tokenizer_max_length = 0;
   bool max_length_set = false;       // crossrank.json gave max_length
+  nlohmann::json tokenizer_config;   // tokenizer_config.json as read; an empty object when absent
   // Resolved; automatic only when config.json names one crossrank does not implement.
   Activation activation = Activation::sigmoid;
   std::string activation_source;     // where the activation came from

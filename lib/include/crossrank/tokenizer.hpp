@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace crossrank {
 
 // A token that HF tokenizers matches in the text before the model sees it (special
@@ -66,9 +68,9 @@ class Tokenizer {
 // merges.txt, or vocab.txt) with the pair template of the model family (config.json
 // "model_type", overridable in crossrank.json). Throws ModelError when none fits.
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& bundle_dir);
-// The same with the family already known (BundleConfig::model_type), so the bundle's
-// config files are not read again.
-std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& bundle_dir,
-                                          const std::string& model_type);
+// The same with what loading the bundle read already (BundleConfig::model_type and
+// tokenizer_config), so its config files are not read again.
+std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& bundle_dir, const std::string& model_type,
+                                          const nlohmann::json& tokenizer_config);
 
 }  // namespace crossrank

@@ -69,8 +69,9 @@ std::unique_ptr<Tokenizer> load_tokenizer(const fs::path& bundle_dir) {
   return load_from(bundle_dir, [&] { return read_family(bundle_dir); });
 }
 
-std::unique_ptr<Tokenizer> load_tokenizer(const fs::path& bundle_dir, const std::string& model_type) {
-  return load_from(bundle_dir, [&] { return Family{model_type}; });
+std::unique_ptr<Tokenizer> load_tokenizer(const fs::path& bundle_dir, const std::string& model_type,
+                                          const nlohmann::json& tokenizer_config) {
+  return load_from(bundle_dir, [&] { return Family{model_type, tokenizer_config}; });
 }
 
 }  // namespace crossrank

@@ -15,9 +15,9 @@ Family read_family(const fs::path& dir) {
     if (!fs::exists(file)) continue;
     const json j = read_json_file(file);
     const std::string type = json_value<std::string>(j, "model_type", "", file);
-    if (!type.empty()) return Family{type};
+    if (!type.empty()) return Family{type, read_tokenizer_config(dir)};
   }
-  return Family{};
+  return Family{{}, read_tokenizer_config(dir)};
 }
 
 PairTemplate bert_template(int32_t cls, int32_t sep) {

@@ -36,9 +36,11 @@ auto with_file_errors(const std::filesystem::path& file, Load load) -> decltype(
   }
 }
 
-// The family of a bundle: config.json "model_type", overridable in crossrank.json.
+// What native tokenizer files are read with: the bundle's family (config.json "model_type",
+// overridable in crossrank.json) and its tokenizer_config.json.
 struct Family {
   std::string model_type;  // empty when the bundle does not say
+  nlohmann::json tokenizer_config = nlohmann::json::object();
   TemplateStyle style() const;
 };
 Family read_family(const std::filesystem::path& bundle_dir);

@@ -21,20 +21,15 @@ using nlohmann::json;
 
 namespace {
 
-json read_config(const fs::path& dir) {
-  const fs::path file = dir / "tokenizer_config.json";
-  return fs::exists(file) ? read_json_file(file) : json::object();
-}
-
 // Specials, template and the rest of the pipeline around a model.
-std::unique_ptr<Tokenizer> assemble(PipelineTokenizer::Parts parts, const json& config,
-                                    const fs::path& dir, const Family& family, const fs::path& source) {
-  const TemplateStyle style = family.style();
+std::unique_ptr<Tokenizer> assemble(PipelineTokenizer::Parts parts, const fs::path& dir, const Family& family,
+                                    const fs::path& source) {
   const fs::path config_file = dir / "tokenizer_config.json";
-  NativeSpecials specials = with_file_errors(
-      config_file, [&] { return native_specials(config, config_file, style, *parts.model); });
+  NativeSpecials specials = with_file_errors(config_file, [&] {
+    return native_specials(family.tokenizer_config, config_file, family.style(), *parts.model);
+  });
   parts.added_tokens = std::move(specials.added);
-  parts.pair_template = make_template(style, specials.cls, specials.sep);
+  parts.pair_template = make_template(family.style(), specials.cls, specials.sep);
   return std::make_unique<PipelineTokenizer>(std::move(parts), source);
 }
 
@@ -71,7 +66,7 @@ BpeModel::Merges read_merges(const fs::path& file) {
 std::unique_ptr<Tokenizer> load_vocab_txt(const fs::path& dir, const Family& family) {
   const fs::path file = dir / "vocab.txt";
   const fs::path config_file = dir / "tokenizer_config.json";
-  const json config = read_config(dir);
+  const json& config = family.tokenizer_config;
   auto normalizer = std::make_unique<BertNormalizer>();
   normalizer->lowercase = json_value<bool>(config, "do_lower_case", true, config_file);
   normalizer->strip_accents = json_value<bool>(config, "strip_accents", normalizer->lowercase, config_file);
@@ -84,13 +79,13 @@ std::unique_ptr<Tokenizer> load_vocab_txt(const fs::path& dir, const Family& fam
   parts.normalizer = std::move(normalizer);
   parts.pre_tokenizer = std::make_unique<BertPreTokenizer>();
   parts.model = std::make_unique<WordPieceModel>(Vocab(read_lines(file)), opt, file.string());
-  return assemble(std::move(parts), config, dir, family, file);
+  return assemble(std::move(parts), dir, family, file);
 }
 
 std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir, const Family& family) {
   const fs::path vocab_file = dir / "vocab.json";
   const fs::path merges_file = dir / "merges.txt";
-  const json config = read_config(dir);
+  const json& config = family.tokenizer_config;
   const json vocab_json = read_json_file(vocab_file);
   BpeModel::Vocabulary vocab;
   for (const auto& [token, id] : vocab_json.items()) {
@@ -103,7 +98,7 @@ std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir, const Family& fami
   PipelineTokenizer::Parts parts;
   parts.pre_tokenizer = std::move(pre);
   parts.model = std::make_unique<BpeModel>(std::move(vocab), merges, BpeOptions{}, vocab_file.string());
-  return assemble(std::move(parts), config, dir, family, vocab_file);
+  return assemble(std::move(parts), dir, family, vocab_file);
 }
 
 std::unique_ptr<Tokenizer> load_sentencepiece(const fs::path& file, const Family& family) {
@@ -123,7 +118,7 @@ std::unique_ptr<Tokenizer> load_sentencepiece(const fs::path& file, const Family
   PipelineTokenizer::Parts parts;
   parts.model = std::make_unique<SentencePieceModel>(file, layout);
   const fs::path dir = file.parent_path();
-  return assemble(std::move(parts), read_config(dir), dir, family, file);
+  return assemble(std::move(parts), dir, family, file);
 }
 
 }  // namespace crossrank
