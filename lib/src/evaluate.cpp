@@ -140,38 +140,23 @@ void RankingEvaluator::put(const RerankRequest& request, const std::vector<float
 }
 
 void RankingEvaluator::put_output(const Json& j) {
-  Json qid;
-  if (auto it = j.find("qid"); it != j.end()) qid = *it;
-  QueryLabels judged(qrels_, qid);
-  auto results = j.find("results");
-  if (results == j.end() || !results->is_array()) {
-    throw InputError("missing \"results\" array (expected `crossrank rerank` output)");
-  }
-  const size_t n = results->size();
-  if (auto total = j.find("num_docs"); total != j.end() && total->is_number_unsigned() && total->get<size_t>() > n) {
-    throw InputError("the results hold " + std::to_string(n) + " of the query's " + total->dump() +
+  const WrittenRanking written = read_rerank_output(j);
+  QueryLabels judged(qrels_, written.qid);
+  const size_t n = written.results.size();
+  if (written.num_docs && *written.num_docs > n) {
+    throw InputError("the results hold " + std::to_string(n) + " of the query's " + std::to_string(*written.num_docs) +
                      " documents (cut by rerank -k or --min-score), so the metrics would be wrong: "
                      "evaluate rerank output made without -k and --min-score, or run eval -m");
   }
   std::vector<double> scores(n, 0.0), labels(n, 0.0);
-  std::vector<bool> seen(n, false);
   for (size_t r = 0; r < n; ++r) {
-    const Json& item = (*results)[r];
-    const std::string where = "\"results\"[" + std::to_string(r) + "]";
-    if (!item.is_object() || !item.contains("index") || !item["index"].is_number_unsigned() ||
-        !item.contains("score") || !item["score"].is_number()) {
-      throw InputError(where + " needs \"index\" and \"score\" (expected `crossrank rerank` output)");
-    }
-    const size_t index = item["index"].get<size_t>();
-    if (index >= n || seen[index]) {
-      throw InputError(where + ": \"index\" " + std::to_string(index) +
-                       " is out of range or repeated (evaluate output made without -k)");
-    }
-    seen[index] = true;
-    scores[index] = item["score"].get<double>();
-    labels[index] = judged.label(item.value("id", Json()), item.value("label", Json()), [&] { return where + " \"label\""; });
+    const WrittenResult& result = written.results[r];
+    scores[result.index] = result.score;
+    labels[result.index] = judged.label(result.id, result.label, [&] {
+      return "\"results\"[" + std::to_string(r) + "] \"label\"";
+    });
   }
-  add(qid, scores, labels, judged.any());
+  add(written.qid, scores, labels, judged.any());
 }
 
 void RankingEvaluator::add(const Json& qid, const std::vector<double>& scores, std::vector<double>& labels,
@@ -225,11 +210,9 @@ void CorrelationEvaluator::put(const PairRequest& request, const float* scores, 
 }
 
 void CorrelationEvaluator::put_output(const Json& j) {
-  if (j.contains("score")) return add(j, number_field(j["score"], "\"score\""), nullptr);
-  if (!j.contains("scores") || !j["scores"].is_array()) {
-    throw InputError("missing field \"score\" (expected `crossrank score` output)");
-  }
-  add(j, std::nullopt, &j["scores"]);
+  const WrittenScores written = read_score_output(j);
+  if (written.score) return add(j, number_field(*written.score, "\"score\""), nullptr);
+  add(j, std::nullopt, written.scores);
 }
 
 void CorrelationEvaluator::add(const Json& j, std::optional<double> score, const Json* scores) {

@@ -53,17 +53,31 @@ std::string format_rerank(RerankRequest& request, const std::vector<RankedDoc>& 
 
 namespace {
 
-// The ranked lines of the flat formats; field(text, what) checks each value.
-template <typename Line>
+// The one-line-per-result formats: columns joined by separator, which no value may hold
+// (nor any character of forbidden), and split by a reader at any of splits (TREC's columns
+// are whitespace-separated, as trec_eval reads them).
+struct ColumnFormat {
+  const char* name;
+  char separator;
+  const char* forbidden;
+  const char* splits;
+};
+constexpr ColumnFormat kTrec{"trec", ' ', " \t\r\n\v\f", " \t"};
+constexpr ColumnFormat kTsv{"tsv", '\t', "\t\r\n", "\t"};
+
+const ColumnFormat& column_format(OutputFormat format) { return format == OutputFormat::trec ? kTrec : kTsv; }
+
+// A query's results, one line each: columns(qid, docid, rank, score) gives the line's columns.
+template <typename Columns>
 std::string format_ranked_lines(const RerankRequest& request, const std::vector<RankedDoc>& ranked,
-                                const char* format, const char* forbidden, Line line) {
+                                const ColumnFormat& format, Columns columns) {
   const Json* qid_value = qid_of(request.record);
   if (!qid_value) {
-    throw InputError(std::string("--format ") + format + " needs a \"qid\" (string or integer) on every line");
+    throw InputError(std::string("--format ") + format.name + " needs a \"qid\" (string or integer) on every line");
   }
   auto checked = [&](std::string text, const std::string& what) {
-    if (text.empty() || text.find_first_of(forbidden) != std::string::npos) {
-      throw InputError(what + " \"" + text + "\" is empty or holds whitespace that --format " + format +
+    if (text.empty() || text.find_first_of(format.forbidden) != std::string::npos) {
+      throw InputError(what + " \"" + text + "\" is empty or holds whitespace that --format " + format.name +
                        " cannot carry");
     }
     return text;
@@ -73,8 +87,12 @@ std::string format_ranked_lines(const RerankRequest& request, const std::vector<
   for (size_t rank = 0; rank < ranked.size(); ++rank) {
     const Document& doc = request.docs[ranked[rank].index];
     if (rank > 0) out += '\n';
-    out += line(qid, checked(id_text(doc.id), "document id"), rank + 1,
-                id_text(score_json(ranked[rank].score)));
+    const std::vector<std::string> line = columns(qid, checked(id_text(doc.id), "document id"),
+                                                  std::to_string(rank + 1), id_text(score_json(ranked[rank].score)));
+    for (size_t c = 0; c < line.size(); ++c) {
+      if (c > 0) out += format.separator;
+      out += line[c];
+    }
   }
   return out;
 }
@@ -83,19 +101,15 @@ std::string format_ranked_lines(const RerankRequest& request, const std::vector<
 
 std::string format_rerank_trec(const RerankRequest& request, const std::vector<RankedDoc>& ranked,
                                const std::string& tag) {
-  return format_ranked_lines(request, ranked, "trec", " \t\r\n\v\f",
-                             [&](const std::string& qid, const std::string& doc, size_t rank,
-                                 const std::string& score) {
-                               return qid + " Q0 " + doc + " " + std::to_string(rank) + " " + score + " " + tag;
-                             });
+  return format_ranked_lines(request, ranked, kTrec, [&](std::string qid, std::string doc, std::string rank, std::string score) {
+    return std::vector<std::string>{std::move(qid), "Q0", std::move(doc), std::move(rank), std::move(score), tag};
+  });
 }
 
 std::string format_rerank_tsv(const RerankRequest& request, const std::vector<RankedDoc>& ranked) {
-  return format_ranked_lines(request, ranked, "tsv", "\t\r\n",
-                             [](const std::string& qid, const std::string& doc, size_t rank,
-                                const std::string& score) {
-                               return qid + "\t" + doc + "\t" + std::to_string(rank) + "\t" + score;
-                             });
+  return format_ranked_lines(request, ranked, kTsv, [](std::string qid, std::string doc, std::string rank, std::string score) {
+    return std::vector<std::string>{std::move(qid), std::move(doc), std::move(rank), std::move(score)};
+  });
 }
 
 std::string format_score(PairRequest& request, const float* scores, size_t labels) {
@@ -119,6 +133,55 @@ std::string format_tokens(const EncodedPair& pair, const Tokenizer& tokenizer,
   for (int32_t id : pair.input_ids) tokens.push_back(tokenizer.id_to_token(id));
   out["tokens"] = std::move(tokens);
   return out.dump();
+}
+
+WrittenRanking read_rerank_output(const Json& j) {
+  WrittenRanking out;
+  if (auto it = j.find("qid"); it != j.end()) out.qid = *it;
+  auto results = j.find("results");
+  if (results == j.end() || !results->is_array()) {
+    throw InputError("missing \"results\" array (expected `crossrank rerank` output)");
+  }
+  const size_t n = results->size();
+  if (auto total = j.find("num_docs"); total != j.end() && total->is_number_unsigned()) {
+    out.num_docs = total->get<size_t>();
+  }
+  const size_t docs = std::max(n, out.num_docs.value_or(0));
+  std::vector<bool> seen(docs, false);
+  for (size_t r = 0; r < n; ++r) {
+    const Json& item = (*results)[r];
+    const std::string where = "\"results\"[" + std::to_string(r) + "]";
+    if (!item.is_object() || !item.contains("index") || !item["index"].is_number_unsigned() ||
+        !item.contains("score") || !item["score"].is_number()) {
+      throw InputError(where + " needs \"index\" and \"score\" (expected `crossrank rerank` output)");
+    }
+    const size_t index = item["index"].get<size_t>();
+    if (index >= docs || seen[index]) {
+      throw InputError(where + ": \"index\" " + std::to_string(index) +
+                       " is out of range or repeated (evaluate output made without -k)");
+    }
+    seen[index] = true;
+    out.results.push_back({index, item["score"].get<double>(), item.value("id", Json()), item.value("label", Json())});
+  }
+  return out;
+}
+
+WrittenScores read_score_output(const Json& j) {
+  if (j.contains("score")) return {&j["score"], nullptr};
+  if (!j.contains("scores") || !j["scores"].is_array()) {
+    throw InputError("missing field \"score\" (expected `crossrank score` output)");
+  }
+  return {nullptr, &j["scores"]};
+}
+
+std::optional<std::string> written_qid(std::string_view line, OutputFormat format) {
+  if (format == OutputFormat::jsonl) {
+    const Json j = parse_json_line(line);
+    const Json* qid = qid_of(j);
+    if (!qid) return std::nullopt;
+    return id_text(*qid);
+  }
+  return std::string(line.substr(0, line.find_first_of(column_format(format).splits)));
 }
 
 }  // namespace crossrank

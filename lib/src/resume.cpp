@@ -4,6 +4,7 @@
 
 #include "crossrank/error.hpp"
 #include "crossrank/jsonl.hpp"
+#include "crossrank/output.hpp"
 #include "crossrank/requests.hpp"
 #include "crossrank/runner.hpp"
 
@@ -26,29 +27,26 @@ std::unordered_set<std::string> prepare_resume(const std::string& path, OutputFo
     offset += line.size() + 1;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (is_blank(line)) continue;
-    std::string qid;
+    const std::string where = "--resume: " + path + " line " + std::to_string(number);
+    if (!jsonl && line[0] == '{') {
+      throw InputError(where + " is JSON, not --format " + to_string(format) +
+                       ": give the format the file was written in");
+    }
+    std::optional<std::string> qid;
+    try {
+      qid = written_qid(line, format);
+    } catch (const InputError& e) {
+      throw InputError(where + ": " + e.what());
+    }
+    if (!qid) throw InputError(where + ": no \"qid\" (string or integer)");
     if (jsonl) {
-      const std::string where = "--resume: " + path + " line " + std::to_string(number) + ": ";
-      Json j;
-      try {
-        j = parse_json_line(line);
-      } catch (const InputError& e) {
-        throw InputError(where + e.what());
-      }
-      const Json* qid = qid_of(j);
-      if (!qid) throw InputError(where + "no \"qid\" (string or integer)");
-      done.insert(id_text(*qid));
+      done.insert(*qid);
       keep = offset;
       continue;
     }
-    if (line[0] == '{') {
-      throw InputError("--resume: " + path + " line " + std::to_string(number) +
-                       " is JSON, not --format " + to_string(format) + ": give the format the file was written in");
-    }
-    qid = line.substr(0, line.find_first_of(" \t"));
-    if (qid != last_qid) {
+    if (*qid != last_qid) {
       if (!last_qid.empty()) done.insert(last_qid);
-      last_qid = qid;
+      last_qid = *qid;
       last_start = start;
     }
   }

@@ -84,3 +84,39 @@ TEST_CASE("scores print as the shortest float32 decimal", "[requests]") {
   CHECK(crossrank::score_json(0.97149819f).dump() == "0.9714982");
   CHECK(crossrank::score_json(-3.0f).dump() == "-3.0");
 }
+
+TEST_CASE("each output format's reader reads what its writer wrote", "[requests]") {
+  auto r = crossrank::parse_rerank_request(
+      R"({"qid":"what is x","query":"q","docs":[{"id":"a","text":"1","label":2},{"id":7,"text":"2"},{"id":"c","text":"3"}]})");
+  const std::vector<crossrank::RankedDoc> ranked = {{2, 0.75f}, {0, 0.5f}};  // cut: 2 of 3
+  const auto line = crossrank::parse_json_line(crossrank::format_rerank(r, ranked, false));
+  const auto written = crossrank::read_rerank_output(line);
+  CHECK(written.qid == "what is x");
+  CHECK(written.num_docs == std::optional<size_t>(3));
+  REQUIRE(written.results.size() == 2);
+  CHECK(written.results[0].index == 2);
+  CHECK(written.results[0].score == 0.75);
+  CHECK(written.results[0].id == "c");
+  CHECK(written.results[1].label == 2);
+  CHECK_THROWS_WITH(crossrank::read_rerank_output(Json::parse(R"({"results":[{"index":0,"score":1},{"index":0,"score":2}]})")),
+                    Catch::Contains("\"results\"[1]: \"index\" 0 is out of range or repeated"));
+
+  // A qid with spaces is one column of TSV (tabs only), not of TREC (which refuses it).
+  using crossrank::OutputFormat;
+  const std::string tsv = crossrank::format_rerank_tsv(r, ranked);
+  CHECK(crossrank::written_qid(tsv.substr(0, tsv.find('\n')), OutputFormat::tsv) == std::optional<std::string>("what is x"));
+  CHECK_THROWS_AS(crossrank::format_rerank_trec(r, ranked, "t"), InputError);
+  r.record["qid"] = 12;
+  const std::string trec = crossrank::format_rerank_trec(r, ranked, "t");
+  CHECK(trec == "12 Q0 c 1 0.75 t\n12 Q0 a 2 0.5 t");
+  CHECK(crossrank::written_qid(trec, OutputFormat::trec) == std::optional<std::string>("12"));
+  CHECK(crossrank::written_qid(R"({"qid":12,"results":[]})", OutputFormat::jsonl) == std::optional<std::string>("12"));
+  CHECK_FALSE(crossrank::written_qid(R"({"results":[]})", OutputFormat::jsonl));
+
+  const Json scored = Json::parse(R"({"text_a":"x","scores":[0.5,0.25]})");
+  const auto scores = crossrank::read_score_output(scored);
+  CHECK(scores.score == nullptr);
+  REQUIRE(scores.scores != nullptr);
+  CHECK(scores.scores->size() == 2);
+  CHECK_THROWS_WITH(crossrank::read_score_output(Json::parse(R"({"text_a":"x"})")), Catch::Contains("\"score\""));
+}

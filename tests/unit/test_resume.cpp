@@ -49,6 +49,15 @@ TEST_CASE("resume trec and tsv: the last query is done again", "[resume]") {
   CHECK(read(tsv) == "q1\td1\t1\t2.5\n");
 }
 
+TEST_CASE("resume tsv: a qid with spaces is one column", "[resume]") {
+  // TSV ids may hold spaces (only tabs and newlines are refused): the qid ends at the tab.
+  TempDir dir;
+  const std::string first = "what is x\td1\t1\t2.5\nwhat is y\td2\t1\t1.5\n";
+  const auto tsv = dir.write("out.tsv", first + "how to z\td3\t1\t0.5\n");
+  CHECK(prepare_resume(tsv.string(), OutputFormat::tsv) == Done{"what is x", "what is y"});
+  CHECK(read(tsv) == first);
+}
+
 TEST_CASE("resume: a missing file is a fresh start and a wrong format or qid is an error naming the line",
           "[resume]") {
   TempDir dir;

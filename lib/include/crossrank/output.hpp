@@ -1,13 +1,16 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "crossrank/options.hpp"
 #include "crossrank/requests.hpp"
 
 // What crossrank writes: a reranked list in each --format, a pair's scores, a pair's tokens
-// (docs/cli.md). The readers of these lines (rerank --resume, eval --scores) are in
-// runner.hpp and evaluate.hpp.
+// (docs/cli.md); and, beside each writer, the reader of its lines (rerank --resume, eval
+// --scores), so that the two agree.
 namespace crossrank {
 
 // One scored document of a reranked list.
@@ -33,6 +36,36 @@ std::string format_rerank_tsv(const RerankRequest& request, const std::vector<Ra
 std::string format_score(PairRequest& request, const float* scores, size_t labels);
 std::string format_tokens(const EncodedPair& pair, const Tokenizer& tokenizer,
                           bool with_token_type_ids);
+
+// Readers of what the writers above wrote. They throw InputError naming the field; callers
+// add the file and line.
+
+// One result of a format_rerank line.
+struct WrittenResult {
+  size_t index;  // the document's position in the query's input list
+  double score;
+  Json id;       // null when absent
+  Json label;    // null when absent
+};
+struct WrittenRanking {
+  Json qid;                         // null when the line has none
+  std::optional<size_t> num_docs;   // the query's documents, when the results were cut
+  std::vector<WrittenResult> results;  // best first, as written
+};
+// A format_rerank line. Each result needs "index" and "score"; an index is unique and
+// within the query's documents.
+WrittenRanking read_rerank_output(const Json& record);
+
+// A format_score line: its "score", or its "scores" (a multi-label model).
+struct WrittenScores {
+  const Json* score = nullptr;   // into the record; null when it has "scores"
+  const Json* scores = nullptr;  // into the record; an array
+};
+WrittenScores read_score_output(const Json& record);
+
+// The qid of a line of rerank output in format: a JSON line's "qid" (nullopt when it has
+// none), a trec or tsv line's first column.
+std::optional<std::string> written_qid(std::string_view line, OutputFormat format);
 
 // A float as the shortest decimal that reads back as the same float (not a double's
 // 17 digits), so output is stable and short.
