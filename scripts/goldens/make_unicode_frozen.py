@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write lib/src/unicode_frozen.inc: the characters utf8proc decomposes but HF tokenizers does not.
+"""Write lib/src/text/unicode_frozen.inc: the characters utf8proc decomposes but HF tokenizers does not.
 
 HF tokenizers' NFC/NFD/NFKC/NFKD (and BertNormalizer's accent stripping) use Unicode
 normalization tables older than the utf8proc crossrank links (Debian 12: utf8proc 2.8,
@@ -9,7 +9,7 @@ utf8proc's NFD or NFKD changes is given to the reference (scripts/goldens/
 probe_normalization.js, the npm binding of the Rust library), and the ones the reference
 leaves alone are written out.
 
-    /usr/bin/python3 scripts/goldens/make_unicode_frozen.py --output lib/src/unicode_frozen.inc
+    /usr/bin/python3 scripts/goldens/make_unicode_frozen.py --output lib/src/text/unicode_frozen.inc
 """
 
 import argparse

@@ -360,7 +360,7 @@ TEST_CASE("model archive: zip32 and zip64, stored and deflated", "[model_archive
 
 TEST_CASE("model archive: an entry larger than one piece of the parallel check",
           "[model_archive]") {
-  // 32 MiB pieces (lib/src/model_archive.cpp): this entry is checked in two, combined.
+  // 32 MiB pieces (lib/src/model/model_archive.cpp): this entry is checked in two, combined.
   TempDir dir;
   const size_t size = (size_t{32} << 20) + 1000;
   std::string zip =

@@ -3,7 +3,7 @@
 #include <mutex>
 #include <queue>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "crossrank/error.hpp"
 
 namespace crossrank {

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "pipeline.hpp"
 
 namespace crossrank {

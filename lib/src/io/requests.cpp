@@ -5,7 +5,7 @@
 #include <unordered_set>
 
 #include "crossrank/error.hpp"
-#include "unicode.hpp"
+#include "text/unicode.hpp"
 
 namespace crossrank {
 

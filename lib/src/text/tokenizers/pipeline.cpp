@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
 

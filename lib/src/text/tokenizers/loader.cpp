@@ -1,5 +1,5 @@
 // The tokenizer factory: chooses which files of a bundle to load.
-#include "../json_file.hpp"
+#include "base/json_file.hpp"
 #include "crossrank/logging.hpp"
 #include "loaders.hpp"
 

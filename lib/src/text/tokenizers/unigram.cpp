@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "crossrank/error.hpp"
 
 namespace crossrank {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "pipeline.hpp"
 
 // The simple normalizers of HF tokenizers (BertNormalizer and Precompiled have their own files).

@@ -5,7 +5,7 @@
 
 #include "crossrank/error.hpp"
 #include "crossrank/logging.hpp"
-#include "json_file.hpp"
+#include "base/json_file.hpp"
 #include "model_families.hpp"
 
 namespace crossrank {

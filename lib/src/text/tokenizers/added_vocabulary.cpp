@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 
 namespace crossrank {
 

@@ -1,6 +1,6 @@
 #include "wordpiece.hpp"
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "crossrank/error.hpp"
 
 namespace crossrank {

@@ -5,7 +5,7 @@
 
 #include <cctype>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "crossrank/error.hpp"
 
 namespace crossrank {

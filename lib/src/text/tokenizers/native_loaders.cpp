@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "../json_file.hpp"
+#include "base/json_file.hpp"
 #include "bert_normalizer.hpp"
 #include "bpe.hpp"
 #include "crossrank/logging.hpp"

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crossrank/error.hpp"
-#include "../model_families.hpp"
+#include "model/model_families.hpp"
 #include "pipeline.hpp"
 
 // Shared by the tokenizer.json and native-file loaders.

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "crossrank/error.hpp"
 
 namespace crossrank {

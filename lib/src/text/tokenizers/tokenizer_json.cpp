@@ -2,8 +2,8 @@
 // type is either implemented exactly or rejected by name (Unsupported).
 #include <map>
 
-#include "../json_file.hpp"
-#include "../unicode.hpp"
+#include "base/json_file.hpp"
+#include "text/unicode.hpp"
 #include "bert_normalizer.hpp"
 #include "bpe.hpp"
 #include "loaders.hpp"

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "../unicode.hpp"
+#include "text/unicode.hpp"
 #include "bert_normalizer.hpp"
 #include "regex.hpp"
 

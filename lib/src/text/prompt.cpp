@@ -6,7 +6,7 @@
 #include "crossrank/error.hpp"
 #include "crossrank/pair_encoder.hpp"
 #include "crossrank/tokenizer.hpp"
-#include "json_file.hpp"
+#include "base/json_file.hpp"
 
 namespace crossrank {
 

@@ -1,6 +1,6 @@
 #include "loader_support.hpp"
 
-#include "../json_file.hpp"
+#include "base/json_file.hpp"
 
 namespace crossrank {
 
