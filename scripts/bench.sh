@@ -15,7 +15,7 @@
 #   --peer-eager DIR    the peer runs this Hugging Face checkpoint (the bundle's source) eagerly
 #                       with crossrank's own modules instead of model.pt (PEER_EAGER)
 #   --model DIR         model bundle (MODEL_DIR, default models/minilm-l6-h384-fixture,
-#                       generated with scripts/make_fixture_model.py when missing)
+#                       generated with scripts/fixtures/make_fixture_model.py when missing)
 #   --keep-tmp          keep the temporary directory and say where it is (KEEP_TMP=1)
 # Other environment:
 #   CROSSRANK       crossrank binary (default build/apps/crossrank/crossrank)
@@ -103,7 +103,7 @@ if [[ ! -f "$MODEL_DIR/model.pt" ]]; then
   partial="$MODEL_DIR.partial.$$"
   rm -rf "$partial"
   mkdir -p "$(dirname "$MODEL_DIR")"
-  "$TORCH_PYTHON" scripts/make_fixture_model.py --size minilm --out "$partial" >&2 \
+  "$TORCH_PYTHON" scripts/fixtures/make_fixture_model.py --size minilm --out "$partial" >&2 \
     || { rm -rf "$partial"; die "fixture generation failed"; }
   rm -rf "$MODEL_DIR"
   mv "$partial" "$MODEL_DIR"

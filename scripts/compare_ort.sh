@@ -20,7 +20,7 @@
 # to download CUDA files). Everything else runs offline.
 #
 # What is compared (same pairs, same weights):
-#   model      the MiniLM-L6-H384-shaped random-weight fixture (scripts/make_fixture_model.py
+#   model      the MiniLM-L6-H384-shaped random-weight fixture (scripts/fixtures/make_fixture_model.py
 #              --size minilm) as crossrank's bundle, and the same weights exported to ONNX
 #              (scripts/ort/export_onnx.py, opset 17, dynamic batch and sequence axes).
 #   crossrank  `crossrank score -m DIR -i PAIRS -o FILE --activation identity`, default options,
@@ -97,7 +97,7 @@ mkdir -p "$RUN"
 stale_fixture() {
   [[ ! -f "$FIXTURE/model.pt" ]] && return 0
   local f
-  for f in scripts/make_fixture_model.py scripts/models/*.py; do
+  for f in scripts/fixtures/make_fixture_model.py scripts/models/*.py; do
     [[ "$f" -nt "$FIXTURE/model.pt" ]] && return 0
   done
   return 1
@@ -105,7 +105,7 @@ stale_fixture() {
 if stale_fixture; then
   log "generating the MiniLM-L6-H384 fixture into $FIXTURE (random weights, ~30 s)"
   rm -rf "$FIXTURE.partial"
-  "$TORCH_PYTHON" scripts/make_fixture_model.py --size minilm --out "$FIXTURE.partial" >&2 \
+  "$TORCH_PYTHON" scripts/fixtures/make_fixture_model.py --size minilm --out "$FIXTURE.partial" >&2 \
     || die "fixture generation failed"
   rm -rf "$FIXTURE"
   mv "$FIXTURE.partial" "$FIXTURE"

@@ -59,7 +59,7 @@ sys.path.insert(0, SCRIPT_DIR)
 import torch  # noqa: E402
 from torch import Tensor, nn  # noqa: E402
 
-from make_fixture_model import save_traced, write_json  # noqa: E402
+from models.bundle_files import save_traced, write_json  # noqa: E402
 from models.checkpoint import (ExportError, build_model, family_for,  # noqa: E402
                                find_weights, load_state_dict, position_limit,
                                read_config)

@@ -47,7 +47,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "data"))
 
-from make_fixture_model import save_traced, write_json  # noqa: E402
+from models.bundle_files import save_traced, write_json  # noqa: E402
 from models.bert import BertConfig, BertForSequenceClassification  # noqa: E402
 from stsb_pairs import read_pairs  # noqa: E402
 

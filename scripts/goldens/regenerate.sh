@@ -92,7 +92,7 @@ done
 
 # The tiny models' eager scores (tests/data/models/README.md), two at a time.
 fixture() {  # FAMILY NAME GOLDENS
-  quiet $py scripts/make_fixture_model.py --family "$1" --size tiny --out "$work/model-$2" \
+  quiet $py scripts/fixtures/make_fixture_model.py --family "$1" --size tiny --out "$work/model-$2" \
     --goldens-in "$G/$3" --goldens-out "$G/tiny-$2.scores.jsonl"
 }
 # Removed first: a generator that failed must not leave the committed copy to compare.

@@ -80,7 +80,7 @@ step "MiniLM-shaped checkpoint, exported through transformers"
 work="${TMPDIR:-/tmp}/crossrank-gpu-check"  # models stay out of OUTDIR: ~90 MB each
 hf="$work/hf-minilm"
 bundle="$work/minilm-bundle"
-"$py" scripts/make_hf_checkpoint.py --family bert --size minilm --format safetensors --out "$hf" \
+"$py" scripts/fixtures/make_hf_checkpoint.py --family bert --size minilm --format safetensors --out "$hf" \
   >"$out/export.log" 2>&1 || { tail -20 "$out/export.log"; fail "checkpoint failed"; }
 if ! "$py" scripts/export_hf.py "$hf" "$bundle" --force >>"$out/export.log" 2>&1; then
   tail -30 "$out/export.log"

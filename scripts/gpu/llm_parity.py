@@ -4,7 +4,7 @@
     python3 scripts/gpu/llm_parity.py --crossrank BIN [--work DIR] [--device cuda]
 
 For each recipe (qwen3-reranker, mxbai-rerank-v2, bge-reranker-gemma), the tiny
-random checkpoint of scripts/make_llm_checkpoint.py is
+random checkpoint of scripts/fixtures/make_llm_checkpoint.py is
 
 1. scored by the model card's code, transcribed here, with transformers'
    tokenizer (PreTrainedTokenizerFast on the checkpoint's tokenizer.json) and
@@ -98,7 +98,7 @@ def main():
     py = sys.executable
     for recipe in ("qwen3-reranker", "mxbai-rerank-v2", "bge-reranker-gemma"):
         ck = os.path.join(args.work, "ck-" + recipe)
-        run([py, os.path.join(REPO, "scripts/make_llm_checkpoint.py"), "--recipe", recipe, "--out", ck])
+        run([py, os.path.join(REPO, "scripts/fixtures/make_llm_checkpoint.py"), "--recipe", recipe, "--out", ck])
         records = [json.loads(x) for x in open(os.path.join(ck, "eager_scores.jsonl"), encoding="utf-8")]
         tok = PreTrainedTokenizerFast(tokenizer_file=os.path.join(ck, "tokenizer.json"))
         model = AutoModelForCausalLM.from_pretrained(ck, attn_implementation="eager",
@@ -125,7 +125,7 @@ def crossencoder_check(args, py, records, card):
     except ImportError as e:
         return f"not run: {e}"
     ck = os.path.join(args.work, "ck-qwen3-seq-cls")
-    run([py, os.path.join(REPO, "scripts/make_llm_checkpoint.py"), "--recipe", "qwen3-reranker", "--seq-cls",
+    run([py, os.path.join(REPO, "scripts/fixtures/make_llm_checkpoint.py"), "--recipe", "qwen3-reranker", "--seq-cls",
          "--out", ck])
     whole = [r for r in records if r["max_length"] == 8192]  # not cut
     try:

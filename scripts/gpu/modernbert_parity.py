@@ -3,7 +3,7 @@
 
     python3 scripts/gpu/modernbert_parity.py --crossrank BIN [--work DIR] [--device cuda]
 
-1. The tiny random checkpoint of scripts/make_hf_checkpoint.py --family modernbert (mean
+1. The tiny random checkpoint of scripts/fixtures/make_hf_checkpoint.py --family modernbert (mean
    pooling, a 16-token local window) and a copy pooling cls are loaded by transformers'
    ModernBertForSequenceClassification (eager attention, reference_compile off, float32) and
    run on the checkpoint's 40 reference pairs (ids from the Rust tokenizers goldens): their
@@ -65,7 +65,7 @@ def main():
     report = {"transformers": transformers.__version__, "torch": torch.__version__}
     py = sys.executable
     mean_ck = os.path.join(args.work, "ck-mean")
-    run([py, os.path.join(REPO, "scripts/make_hf_checkpoint.py"), "--family", "modernbert",
+    run([py, os.path.join(REPO, "scripts/fixtures/make_hf_checkpoint.py"), "--family", "modernbert",
          "--format", "safetensors", "--out", mean_ck])
     cls_ck = os.path.join(args.work, "ck-cls")
     with_pooling(mean_ck, cls_ck, "cls")

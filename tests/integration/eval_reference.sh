@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # eval.reference: `crossrank eval` against scripts/eval_reference.py (numpy, scipy and
-# scikit-learn) on the cases of scripts/make_eval_cases.py (graded labels, heavy score ties,
+# scikit-learn) on the cases of scripts/fixtures/make_eval_cases.py (graded labels, heavy score ties,
 # one-document queries, queries without a relevant document, qrels with unjudged documents,
 # tied gold scores), through --scores and through the model (-m), at k = 1, 3, 10 and 100.
 # Every metric must agree to 1e-9. Exit 77 (skipped) without those Python packages.
@@ -15,7 +15,7 @@ if ! $py -c 'import numpy, scipy, sklearn' 2>/dev/null; then
   exit 77
 fi
 rm -rf "$out" && mkdir -p "$out"
-$py "$repo/scripts/make_eval_cases.py" "$out"
+$py "$repo/scripts/fixtures/make_eval_cases.py" "$out"
 model="$repo/tests/data/models/tiny-bert"
 failures=0
 compare() {  # label, crossrank's JSON file, the reference's JSON file

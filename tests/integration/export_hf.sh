@@ -4,7 +4,7 @@
 #   tests/integration/export_hf.sh BUILD_DIR/apps/crossrank/crossrank OUT_DIR
 #
 # For every family (bert, roberta, xlm-roberta, electra, modernbert) a random-weight Hugging Face
-# checkpoint (scripts/make_hf_checkpoint.py; pytorch_model.bin with legacy names and
+# checkpoint (scripts/fixtures/make_hf_checkpoint.py; pytorch_model.bin with legacy names and
 # extras, model.safetensors with current names) is exported from each weights format,
 # plus a sharded safetensors copy of bert. crossrank scores the checkpoint's 40 reference
 # pairs (grouped by max_length, activation identity); the logits must equal the eager
@@ -20,7 +20,7 @@ families=(bert roberta xlm-roberta electra modernbert)
 
 # Checkpoints, one source folder per weights format (links to the shared files).
 for f in "${families[@]}"; do
-  $py "$repo/scripts/make_hf_checkpoint.py" --family "$f" --out "ckpt-$f" --format both \
+  $py "$repo/scripts/fixtures/make_hf_checkpoint.py" --family "$f" --out "ckpt-$f" --format both \
       --legacy-keys
   for fmt in bin st; do
     mkdir "src-$f-$fmt"

@@ -4,7 +4,7 @@
 #   tests/integration/llm_rerankers.sh BUILD_DIR/apps/crossrank/crossrank OUT_DIR
 #
 # For each recipe (qwen3-reranker: Qwen3, mxbai-rerank-v2: Qwen2, bge-reranker-gemma: Gemma)
-# a tiny random-weight Hugging Face checkpoint (scripts/make_llm_checkpoint.py) is exported
+# a tiny random-weight Hugging Face checkpoint (scripts/fixtures/make_llm_checkpoint.py) is exported
 # with scripts/export_hf.py --no-transformers --template RECIPE. crossrank, given each of the
 # checkpoint's 40 reference records (query, document, instruction, max_length), must give
 # the ids the model card's code gives (HF tokenizers) and the eager float32 module's logit
@@ -18,11 +18,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/torch_test.sh" "$@" .llm_rerankers_test
 
 recipes=(qwen3-reranker mxbai-rerank-v2 bge-reranker-gemma)
 for r in "${recipes[@]}"; do
-  $py "$repo/scripts/make_llm_checkpoint.py" --recipe "$r" --out "ck-$r"
+  $py "$repo/scripts/fixtures/make_llm_checkpoint.py" --recipe "$r" --out "ck-$r"
   $py "$repo/scripts/export_hf.py" "ck-$r" "b-$r" --no-transformers --template "$r" 2> "export-$r.log" \
     || { cat "export-$r.log" >&2; fail "export of $r"; }
 done
-$py "$repo/scripts/make_llm_checkpoint.py" --recipe qwen3-reranker --seq-cls --out ck-seq-cls
+$py "$repo/scripts/fixtures/make_llm_checkpoint.py" --recipe qwen3-reranker --seq-cls --out ck-seq-cls
 $py "$repo/scripts/export_hf.py" ck-seq-cls b-seq-cls --no-transformers --template qwen3-reranker 2> export-seq-cls.log \
   || { cat export-seq-cls.log >&2; fail "export of the seq-cls checkpoint"; }
 

@@ -1,5 +1,5 @@
-// TorchScript fixtures against Python eager outputs (scripts/make_fixture_model.py,
-// scripts/make_output_variants.py).
+// TorchScript fixtures against Python eager outputs (scripts/fixtures/make_fixture_model.py,
+// scripts/fixtures/make_output_variants.py).
 #include <catch2/catch.hpp>
 
 #include <cmath>
