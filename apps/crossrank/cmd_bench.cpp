@@ -56,8 +56,8 @@ void bench(const BenchCli& o) {
   report["warmup_s"] = rounded(r.warmup_seconds, 3);
   report["rounds"] = options.rounds;
   report["peak_rss_mib"] = rounded(static_cast<double>(r.peak_rss_bytes) / (1 << 20), 1);
-  report["device"] = reranker.model().device();
-  report["dtype"] = reranker.model().dtype();
+  report["device"] = to_string(reranker.model().device());
+  report["dtype"] = to_string(reranker.model().dtype());
   report["cpu_bf16"] = rt.cpu_bf16;
   report["threads"] = reranker.model().threads();
   report["model_workers"] = reranker.model_workers();

@@ -40,8 +40,8 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["labels"] = b.labels;
   info["activation"] = to_string(reranker.activation());
   info["activation_source"] = reranker.activation_source();
-  info["device"] = reranker.model().device();
-  info["dtype"] = reranker.model().dtype();
+  info["device"] = to_string(reranker.model().device());
+  info["dtype"] = to_string(reranker.model().dtype());
   info["threads"] = rt.threads;
   info["model_workers"] = reranker.model_workers();
   info["parallel_backend"] = rt.parallel_backend;
@@ -51,7 +51,7 @@ void print_info(const CommonOptions& o, bool as_json) {
   info["cuda_available"] = rt.cuda_available;
   info["cpu_bf16"] = rt.cpu_bf16;
   // What --dtype auto runs here: bf16 only where the CPU computes it.
-  if (reranker.model().device() == "cpu") info["dtype_auto"] = rt.cpu_bf16 ? "bf16" : "fp32";
+  if (reranker.model().device().is_cpu()) info["dtype_auto"] = rt.cpu_bf16 ? "bf16" : "fp32";
   if (!rt.blas_core.empty()) {
     info["blas_core"] = rt.blas_core;
     const CpuFeatures cpu = detect_cpu_features();

@@ -40,13 +40,20 @@ const CLI::Validator kWholeNumber = at_least(0);
 
 void add_model_options(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("-m,--model", o.model_dir, "Model bundle directory (docs/models.md)")->required();
-  cmd.add_option("--device", o.scoring.model.device, "auto | cpu | cuda | cuda:N")
-      ->capture_default_str();
-  cmd.add_option("--dtype", o.scoring.model.dtype,
-                 "Precision of the matrix products: fp32 | bf16 | fp16 (fp16: CUDA only) | auto (bf16 on a CPU "
-                 "with AVX-512 BF16, else fp32)")
-      ->capture_default_str()
-      ->each([&o](const std::string&) { o.dtype_given = true; });
+  // Parsed as the command line is read: a bad value stops the run before any file is touched.
+  cmd.add_option_function<std::string>(
+         "--device", [&o](const std::string& name) { o.scoring.model.device = parse_device(name); },
+         "auto | cpu | cuda | cuda:N")
+      ->default_str(to_string(o.scoring.model.device));
+  cmd.add_option_function<std::string>(
+         "--dtype",
+         [&o](const std::string& name) {
+           o.scoring.model.dtype = parse_dtype(name);
+           o.dtype_given = true;
+         },
+         "Precision of the matrix products: fp32 | bf16 | fp16 (fp16: CUDA only) | auto (bf16 on a CPU "
+         "with AVX-512 BF16, else fp32)")
+      ->default_str(to_string(o.scoring.model.dtype));
   cmd.add_option("--threads", o.scoring.model.threads,
                  "Intra-op threads for the model (0: one per core)")
       ->capture_default_str()->check(kWholeNumber);
@@ -172,17 +179,17 @@ Reranker load_reranker(const CommonOptions& o) {
   scoring.activation = parse_activation(o.activation);
   Reranker reranker = Reranker::load(o.model_dir, scoring);
   const RuntimeInfo runtime = runtime_info();
-  if (runtime.reference_blas && reranker.model().device() == "cpu") {
+  if (runtime.reference_blas && reranker.model().device().is_cpu()) {
     log::warn("libtorch is using the netlib reference BLAS (" + runtime.blas +
               "): scoring will be ~30x slower. Install libopenblas0-openmp (scripts/setup.sh does).");
   }
-  if (reranker.model().device() == "cpu") {
+  if (reranker.model().device().is_cpu()) {
     const std::string blas = blas_warning(detect_cpu_features(), runtime.blas_core);
     if (!blas.empty()) log::warn(blas);
   }
   const nlohmann::json& exported = reranker.bundle().exported_by;
   const bool bf16_weights = exported.is_object() && exported.value("dtype", "") == "bf16";
-  if ((reranker.model().dtype() == "bf16" || bf16_weights) && reranker.model().device() == "cpu" &&
+  if ((reranker.model().dtype() == Dtype::bf16 || bf16_weights) && reranker.model().device().is_cpu() &&
       !runtime.cpu_bf16) {
     log::warn(std::string("this CPU has no AVX-512 BF16 instructions: ") +
               (bf16_weights ? "this bundle's bf16 weights (export_hf.py --dtype bf16) run"
@@ -201,13 +208,13 @@ Reranker load_reranker(const CommonOptions& o) {
               " matches it on longer pairs, at quadratic cost (docs/models.md#max-length)");
   }
   // For people at a terminal: pipelines and scripts keep a quiet stderr.
-  if (!o.dtype_given && reranker.model().device() == "cpu" && runtime.cpu_bf16 && !bf16_weights &&
+  if (!o.dtype_given && reranker.model().device().is_cpu() && runtime.cpu_bf16 && !bf16_weights &&
       isatty(STDERR_FILENO)) {
     log::info("this CPU has AVX-512 BF16: --dtype bf16 (or auto) scores ~1.7x faster here (Zen 4), within ~1e-2 of "
               "fp32 (docs/performance.md#reduced-precision); --dtype fp32 keeps exact scores and this note quiet");
   }
-  log::debug("model " + o.model_dir + " on " + reranker.model().device() + " (" +
-             reranker.model().dtype() + "), " +
+  log::debug("model " + o.model_dir + " on " + to_string(reranker.model().device()) + " (" +
+             to_string(reranker.model().dtype()) + "), " +
              std::to_string(runtime.threads) + " threads, max length " +
              std::to_string(reranker.encoder().max_length()));
   return reranker;

@@ -48,7 +48,7 @@ TEST_CASE("every family's fixture scores equal Python eager to 1e-5, alone and b
     size_t checked = 0;
     for (const auto& [max_length, goldens] : by_length) {
       crossrank::ScoringOptions options;
-      options.model.device = "cpu";
+      options.model.device = crossrank::parse_device("cpu");
       options.max_length = max_length;
       auto reranker = crossrank::Reranker::load(data_dir() / "models" / family, options);
       std::vector<crossrank::EncodedPair> pairs;
@@ -85,11 +85,11 @@ double max_drift_from_goldens(const std::string& device, const std::string& dtyp
   size_t checked = 0;
   for (const auto& [max_length, goldens] : by_length) {
     crossrank::ScoringOptions options;
-    options.model.device = device;
-    options.model.dtype = dtype;
+    options.model.device = crossrank::parse_device(device);
+    options.model.dtype = crossrank::parse_dtype(dtype);
     options.max_length = max_length;
     auto reranker = crossrank::Reranker::load(tiny_bert(), options);
-    CHECK(reranker.model().dtype() == dtype);
+    CHECK(crossrank::to_string(reranker.model().dtype()) == dtype);
     std::vector<crossrank::EncodedPair> pairs;
     for (const auto& g : goldens) {
       pairs.push_back(reranker.encode(g["text_a"].get<std::string>(), g["text_b"].get<std::string>()));
@@ -135,7 +135,7 @@ TEST_CASE("every output convention of the variant fixtures", "[model]") {
     INFO("variant " << name);
     const fs::path dir = data_dir() / "models" / "variants" / name;
     const json expected = json::parse(std::ifstream(dir / "expected.json"));
-    auto model = crossrank::load_torchscript_model(dir / "model.pt", {"cpu", "fp32", 1, {}});
+    auto model = crossrank::load_torchscript_model(dir / "model.pt", {crossrank::parse_device("cpu"), crossrank::Dtype::fp32, 1, {}});
     CHECK(model->input_names().size() == expected["forward_args"].size());
     const auto inputs = expected["inputs"].get<std::vector<std::vector<int32_t>>>();
     // One at a time, then all together with padding: the same logits.
@@ -160,7 +160,7 @@ TEST_CASE("outputs crossrank cannot read are model errors naming the shape", "[m
     INFO("variant " << name);
     const fs::path dir = data_dir() / "models" / "variants" / name;
     const json expected = json::parse(std::ifstream(dir / "expected.json"));
-    auto model = crossrank::load_torchscript_model(dir / "model.pt", {"cpu", "fp32", 1, {}});
+    auto model = crossrank::load_torchscript_model(dir / "model.pt", {crossrank::parse_device("cpu"), crossrank::Dtype::fp32, 1, {}});
     const auto inputs = expected["inputs"].get<std::vector<std::vector<int32_t>>>();
     // first-row-out is only wrong for more than one row: the whole batch, as the message says.
     const std::vector<std::vector<int32_t>> batch =
@@ -179,19 +179,21 @@ TEST_CASE("model loading errors are clear", "[model]") {
                     Catch::Contains("not a TorchScript zip archive"));
   const fs::path model = tiny_bert() / "model.pt";
   // No CUDA here, or not 99 devices: a configuration error either way.
-  CHECK_THROWS_AS(crossrank::load_torchscript_model(model, {"cuda:99", "fp32", 0, {}}),
+  const crossrank::Device cpu = crossrank::parse_device("cpu");
+  CHECK_THROWS_AS(crossrank::load_torchscript_model(model, {crossrank::parse_device("cuda:99"), crossrank::Dtype::fp32, 0, {}}),
                   crossrank::ConfigError);
-  CHECK_THROWS_AS(crossrank::load_torchscript_model(model, {"gpu", "fp32", 0, {}}),
-                  crossrank::ConfigError);
-  CHECK_THROWS_WITH(crossrank::load_torchscript_model(model, {"cpu", "fp16", 0, {}}),
+  CHECK_THROWS_WITH(crossrank::load_torchscript_model(model, {cpu, crossrank::Dtype::fp16, 0, {}}),
                     Catch::Contains("CUDA devices only"));
-  CHECK_THROWS_WITH(crossrank::load_torchscript_model(model, {"cpu", "half", 0, {}}),
-                    Catch::Contains("expected fp32, bf16, fp16 or auto"));
+  // Names are parsed once, before anything loads.
+  CHECK_THROWS_AS(crossrank::parse_device("gpu"), crossrank::ConfigError);
+  CHECK_THROWS_AS(crossrank::parse_device("cuda:x"), crossrank::ConfigError);
+  CHECK(crossrank::to_string(crossrank::parse_device("cuda:1")) == "cuda:1");
+  CHECK_THROWS_WITH(crossrank::parse_dtype("half"), Catch::Contains("expected fp32 | bf16 | fp16 | auto"));
   // crossrank.json may rename inputs, but only as many as forward() takes.
-  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {"cpu", "fp32", 0, {"input_ids"}}),
+  CHECK_THROWS_AS(crossrank::load_torchscript_model(tiny_bert() / "model.pt", {cpu, crossrank::Dtype::fp32, 0, {"input_ids"}}),
                   crossrank::ModelError);
   CHECK_THROWS_WITH(
       crossrank::load_torchscript_model(tiny_bert() / "model.pt",
-                                        {"cpu", "fp32", 0, {"input_ids", "attention_mask", "position_ids"}}),
+                                        {cpu, crossrank::Dtype::fp32, 0, {"input_ids", "attention_mask", "position_ids"}}),
       Catch::Contains("position_ids"));
 }

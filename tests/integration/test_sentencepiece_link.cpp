@@ -12,6 +12,6 @@ TEST_CASE("sentencepiece and libtorch live in one process", "[model]") {
   const auto status = spm.Load("/nonexistent/spiece.model");
   CHECK_FALSE(status.ok());
   auto model = crossrank::load_torchscript_model(
-      crossrank::test::data_dir() / "models" / "tiny-bert" / "model.pt", {"cpu", "fp32", 1, {}});
+      crossrank::test::data_dir() / "models" / "tiny-bert" / "model.pt", {crossrank::parse_device("cpu"), crossrank::Dtype::fp32, 1, {}});
   CHECK(model->input_names().size() == 3);
 }

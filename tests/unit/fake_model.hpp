@@ -61,7 +61,10 @@ class FakeModel : public crossrank::Model {
   std::vector<std::string> input_names() const override {
     return {"input_ids", "attention_mask", "token_type_ids"};
   }
-  std::string device() const override { return threads_ > 0 ? "cpu" : "fake"; }
+  // Without threads: a device that is not a CPU, so batches run one at a time.
+  crossrank::Device device() const override {
+    return {threads_ > 0 ? crossrank::Device::Kind::cpu : crossrank::Device::Kind::cuda, -1};
+  }
   int threads() const override { return threads_ > 0 ? threads_ : 1; }
   void use_threads(int threads) override { share() = threads; }
   std::vector<int> shares() const {

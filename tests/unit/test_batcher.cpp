@@ -148,13 +148,13 @@ TEST_CASE("a batch the device has no memory for is split, and later batches are 
 }
 
 TEST_CASE("batching defaults depend on the device and explicit values stay", "[batcher]") {
-  const auto cpu = crossrank::BatchingOptions{}.for_device("cpu");
-  const auto gpu = crossrank::BatchingOptions{}.for_device("cuda:0");
+  const auto cpu = crossrank::BatchingOptions{}.for_device(crossrank::parse_device("cpu"));
+  const auto gpu = crossrank::BatchingOptions{}.for_device(crossrank::parse_device("cuda:0"));
   CHECK(cpu.batch_tokens == 1024);
   CHECK(cpu.max_batch_size == 128);
   CHECK(gpu.batch_tokens > cpu.batch_tokens);
   CHECK(gpu.max_batch_size > cpu.max_batch_size);
-  const auto mine = crossrank::BatchingOptions{300, 0}.for_device("cuda");
+  const auto mine = crossrank::BatchingOptions{300, 0}.for_device(crossrank::parse_device("cuda"));
   CHECK(mine.batch_tokens == 300);
   CHECK(mine.max_batch_size == gpu.max_batch_size);
 }

@@ -26,7 +26,7 @@ struct BatchingOptions {
 
   // Zeros replaced by the defaults measured for the device (docs/performance.md): CPU 1024
   // tokens x 128 rows (scripts/bench.sh), CUDA 16384 x 1024 (scripts/gpu/check.sh).
-  BatchingOptions for_device(const std::string& device) const;
+  BatchingOptions for_device(const Device& device) const;
 };
 
 // Groups sequences into batches, longest first, so rows of a batch have similar lengths

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "crossrank/options.hpp"
+
 namespace crossrank {
 
 // A padded batch, row-major [rows x cols]; padding has attention_mask 0.
@@ -32,9 +34,9 @@ class Model {
   virtual Logits forward(const Batch& batch) = 0;
   // The inputs forward() takes, in order: input_ids, attention_mask, token_type_ids.
   virtual std::vector<std::string> input_names() const = 0;
-  virtual std::string device() const = 0;
-  // The precision of the matrix products: "fp32", "bf16" or "fp16".
-  virtual std::string dtype() const { return "fp32"; }
+  virtual Device device() const = 0;  // cpu or cuda
+  // The precision of the matrix products: fp32, bf16 or fp16.
+  virtual Dtype dtype() const { return Dtype::fp32; }
   // Intra-op threads the model was loaded with: the cores its forward() may use.
   virtual int threads() const { return 1; }
   // Intra-op threads for forward() calls made from the calling thread, so that threads
@@ -43,11 +45,12 @@ class Model {
 };
 
 struct ModelOptions {
-  std::string device = "auto";  // auto | cpu | cuda | cuda:N
-  // Precision of matrix products and attention: fp32 | bf16 | fp16 (fp16: CUDA only). The
-  // weights stay as exported; libtorch's autocast runs the products in the lower precision
-  // and keeps softmax, layer norm and sums in fp32, as sentence-transformers under autocast.
-  std::string dtype = "fp32";
+  Device device;  // auto: CUDA when a device is visible, else the CPU
+  // Precision of matrix products and attention: fp32 | bf16 | fp16 (fp16: CUDA only) | auto.
+  // The weights stay as exported; libtorch's autocast runs the products in the lower
+  // precision and keeps softmax, layer norm and sums in fp32, as sentence-transformers under
+  // autocast.
+  Dtype dtype = Dtype::fp32;
   int threads = 0;              // intra-op threads; 0: one per core
   // Names for forward()'s inputs when its own argument names are not the standard ones
   // (crossrank.json "inputs"); empty: read from the TorchScript schema.

@@ -5,8 +5,8 @@
 
 namespace crossrank {
 
-BatchingOptions BatchingOptions::for_device(const std::string& device) const {
-  const bool gpu = device.rfind("cuda", 0) == 0;
+BatchingOptions BatchingOptions::for_device(const Device& device) const {
+  const bool gpu = device.is_cuda();
   BatchingOptions resolved = *this;
   if (resolved.batch_tokens == 0) resolved.batch_tokens = gpu ? 16384 : 1024;
   if (resolved.max_batch_size == 0) resolved.max_batch_size = gpu ? 1024 : 128;

@@ -29,7 +29,7 @@ Reranker::Reranker(BundleConfig bundle, std::shared_ptr<const Tokenizer> tokeniz
                                                                      : "--activation"),
       batching_(options.batching.for_device(model_->device())),
       mutex_(std::make_unique<std::mutex>()) {
-  if (model_->device() == "cpu") {
+  if (model_->device().is_cpu()) {
     workers_ = options.model_workers > 0 ? options.model_workers
                                          : static_cast<size_t>(std::max(1, model_->threads()));
   }
@@ -178,7 +178,7 @@ void Reranker::run_batch(const std::vector<EncodedPair>& pairs, const std::vecto
       }
       std::lock_guard<std::mutex> lock(*mutex_);
       batching_.batch_tokens = std::min(batching_.batch_tokens, std::max<size_t>(1, cells / 2));
-      log::warn("out of memory on " + model_->device() + " for a batch of " +
+      log::warn("out of memory on " + to_string(model_->device()) + " for a batch of " +
                 std::to_string(batch.rows) + "x" + std::to_string(batch.cols) +
                 ": splitting it, and batching at most " + std::to_string(batching_.batch_tokens) +
                 " tokens from now on (--batch-tokens)");

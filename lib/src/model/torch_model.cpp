@@ -25,44 +25,39 @@ namespace {
 
 const std::vector<std::string> kKnownInputs = {"input_ids", "attention_mask", "token_type_ids"};
 
-torch::Device pick_device(const std::string& name) {
-  if (name == "auto") return torch::cuda::is_available() ? torch::Device("cuda") : torch::Device("cpu");
-  if (name == "cpu") return torch::Device("cpu");
-  if (name.rfind("cuda", 0) == 0) {
-    if (!torch::cuda::is_available()) {
-      throw ConfigError("--device " + name +
-                        ": no CUDA device is available (this libtorch is CPU-only or no GPU is "
-                        "visible); use --device cpu");
-    }
-    try {
-      torch::Device d(name);
-      if (d.has_index() && d.index() >= static_cast<int>(torch::cuda::device_count())) {
-        throw ConfigError("--device " + name + ": only " +
-                          std::to_string(torch::cuda::device_count()) + " CUDA device(s)");
-      }
-      return d;
-    } catch (const c10::Error&) {
-      throw ConfigError("--device " + name + ": not a device name (cpu, cuda, cuda:N)");
-    }
+torch::Device pick_device(const Device& device) {
+  switch (device.kind) {
+    case Device::Kind::automatic:
+      return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    case Device::Kind::cpu: return torch::Device(torch::kCPU);
+    case Device::Kind::cuda: break;
   }
-  throw ConfigError("--device " + name + ": expected auto, cpu, cuda or cuda:N");
+  const std::string name = to_string(device);
+  if (!torch::cuda::is_available()) {
+    throw ConfigError("--device " + name +
+                      ": no CUDA device is available (this libtorch is CPU-only or no GPU is "
+                      "visible); use --device cpu");
+  }
+  if (device.index >= static_cast<int>(torch::cuda::device_count())) {
+    throw ConfigError("--device " + name + ": only " + std::to_string(torch::cuda::device_count()) +
+                      " CUDA device(s)");
+  }
+  return device.index < 0 ? torch::Device(torch::kCUDA)
+                          : torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device.index));
 }
 
-c10::ScalarType pick_dtype(const std::string& name, const torch::Device& device) {
-  if (name == "fp32") return torch::kFloat32;
-  // Reduced precision only where the hardware computes it (docs/performance.md#reduced-precision).
-  if (name == "auto") {
-    __builtin_cpu_init();
-    return device.is_cpu() && __builtin_cpu_supports("avx512bf16") ? torch::kBFloat16 : torch::kFloat32;
+c10::ScalarType pick_dtype(Dtype dtype, const torch::Device& device) {
+  switch (dtype) {
+    case Dtype::fp32: return torch::kFloat32;
+    // Reduced precision only where the hardware computes it (docs/performance.md#reduced-precision).
+    case Dtype::automatic:
+      __builtin_cpu_init();
+      return device.is_cpu() && __builtin_cpu_supports("avx512bf16") ? torch::kBFloat16 : torch::kFloat32;
+    case Dtype::bf16: return torch::kBFloat16;
+    case Dtype::fp16: break;
   }
-  if (name == "bf16") return torch::kBFloat16;
-  if (name == "fp16") {
-    if (device.is_cpu()) {
-      throw ConfigError("--dtype fp16 runs on CUDA devices only; on the CPU use bf16 or fp32");
-    }
-    return torch::kFloat16;
-  }
-  throw ConfigError("--dtype " + name + ": expected fp32, bf16, fp16 or auto");
+  if (device.is_cpu()) throw ConfigError("--dtype fp16 runs on CUDA devices only; on the CPU use bf16 or fp32");
+  return torch::kFloat16;
 }
 
 // Turns libtorch's autocast on for one device type in this thread, and back off. Autocast
@@ -260,9 +255,12 @@ class TorchScriptModel final : public Model {
   }
 
   std::vector<std::string> input_names() const override { return inputs_; }
-  std::string device() const override { return device_.str(); }
-  std::string dtype() const override {
-    return dtype_ == torch::kBFloat16 ? "bf16" : dtype_ == torch::kFloat16 ? "fp16" : "fp32";
+  Device device() const override {
+    if (device_.is_cpu()) return {Device::Kind::cpu, -1};
+    return {Device::Kind::cuda, device_.has_index() ? static_cast<int>(device_.index()) : -1};
+  }
+  Dtype dtype() const override {
+    return dtype_ == torch::kBFloat16 ? Dtype::bf16 : dtype_ == torch::kFloat16 ? Dtype::fp16 : Dtype::fp32;
   }
   int threads() const override { return threads_; }
   // libtorch's count is per thread under OpenMP (and OpenBLAS reads it). get_num_threads()
