@@ -47,14 +47,14 @@ void eval(EvalCli& o) {
     // The same path as `rerank`, every document's score going to the metrics.
     RankingEvaluator evaluator(o.eval);
     run_model_command("eval (rerank)", o.common, o.eval.per_query_path, [&](Reranker& r, LineSource& in, const RunOptions& run) {
-      return run_rerank(r, in, static_cast<RerankSink&>(evaluator), run);
+      return run_rerank(r, in, evaluator, run);
     });
     result = evaluator.result();
   } else {
     check_files(o.common, inputs, outputs);
     CorrelationEvaluator evaluator(o.eval);
     run_model_command("eval (score)", o.common, "", [&](Reranker& r, LineSource& in, const RunOptions& run) {
-      return run_score(r, in, static_cast<ScoreSink&>(evaluator), run);
+      return run_score(r, in, evaluator, run);
     });
     result = evaluator.result();
   }

@@ -9,6 +9,7 @@ namespace {
 struct RerankCli {
   CommonOptions common;
   QueryInputCli input;
+  RerankOutputOptions output;
   int label = -1;
   std::string format = "jsonl";
   std::string shard;
@@ -26,8 +27,8 @@ void add_rerank_command(CLI::App& app) {
   add_model_options(*cmd, o->common);
   add_instruction_option(*cmd, o->common);
   add_io_options(*cmd, o->common);
-  cmd->add_option("-k,--top-k", run.top_k, "Results per query (0: all)")->capture_default_str()->check(kWholeNumber);
-  cmd->add_flag("--return-text", run.return_text, "Add each document's text to its result");
+  cmd->add_option("-k,--top-k", o->output.top_k, "Results per query (0: all)")->capture_default_str()->check(kWholeNumber);
+  cmd->add_flag("--return-text", o->output.return_text, "Add each document's text to its result");
   cmd->add_option("--doc-fields", o->doc_fields,
                   "Copy these fields of each input document into its result (comma-separated, or all); "
                   "id and label are always carried")
@@ -36,7 +37,7 @@ void add_rerank_command(CLI::App& app) {
       ->check(kWholeNumber);
   cmd->add_option("--format", o->format, "jsonl | trec (qid Q0 docid rank score tag) | tsv (qid docid rank score)")
       ->capture_default_str();
-  cmd->add_option("--run-tag", run.run_tag, "The tag column of --format trec (one word)")->capture_default_str();
+  cmd->add_option("--run-tag", o->output.run_tag, "The tag column of --format trec (one word)")->capture_default_str();
   cmd->add_option("--shard", o->shard,
                   "I/N: only the queries whose qid hashes to shard I of N (docs/scaling.md)");
   // Identical pairs are always scored once (Reranker::score), each id keeping its result;
@@ -50,17 +51,23 @@ void add_rerank_command(CLI::App& app) {
   cmd->callback([o, min_score] {
     CommonOptions& c = o->common;
     RunOptions& run = c.run;
-    run.format = parse_output_format(o->format);
+    RerankOutputOptions& output = o->output;
+    output.format = parse_output_format(o->format);
     apply_query_input_options(o->input, c);
-    if (min_score->count() > 0) run.min_score = static_cast<float>(o->min_score);
+    if (min_score->count() > 0) output.min_score = static_cast<float>(o->min_score);
     if (o->label >= 0) run.label = static_cast<size_t>(o->label);
     if (!o->shard.empty()) parse_shard(o->shard, run);
     if (!o->doc_fields.empty()) parse_doc_fields(o->doc_fields, run.documents);
     check_rerank_options(run);
+    check_rerank_output(output);
     if (c.append && c.output == "-") throw ConfigError("--resume needs -o FILE (it reads what the file holds)");
     // --resume cuts -o back to its complete queries: only once every option is known good.
-    run_writing_command("rerank", c, run_rerank, [&] {
-      if (c.append) run.done = prepare_resume(c.output, run.format);
+    auto rerank = [&output](Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
+      RerankWriter writer(out, output);
+      return run_rerank(reranker, in, writer, options);
+    };
+    run_writing_command("rerank", c, rerank, [&] {
+      if (c.append) run.done = prepare_resume(c.output, output.format);
     });
   });
 }

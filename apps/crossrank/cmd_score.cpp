@@ -9,7 +9,12 @@ void add_score_command(CLI::App& app) {
   add_model_options(*cmd, *o);
   add_instruction_option(*cmd, *o);
   add_io_options(*cmd, *o);
-  cmd->callback([o] { run_writing_command("score", *o, run_score); });
+  cmd->callback([o] {
+    run_writing_command("score", *o, [](Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& run) {
+      ScoreWriter writer(out);
+      return run_score(reranker, in, writer, run);
+    });
+  });
 }
 
 }  // namespace crossrank::cli

@@ -2,14 +2,6 @@
 
 namespace crossrank::cli {
 
-namespace {
-
-RunSummary tokenize(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
-  return run_tokenize(reranker, in, out, options);
-}
-
-}  // namespace
-
 void add_tokenize_command(CLI::App& app) {
   auto o = std::make_shared<CommonOptions>();
   CLI::App* cmd = app.add_subcommand(
@@ -17,7 +9,7 @@ void add_tokenize_command(CLI::App& app) {
   add_model_options(*cmd, *o);
   add_instruction_option(*cmd, *o);
   add_io_options(*cmd, *o);
-  cmd->callback([o] { run_writing_command("tokenize", *o, tokenize); });
+  cmd->callback([o] { run_writing_command("tokenize", *o, run_tokenize); });
 }
 
 }  // namespace crossrank::cli

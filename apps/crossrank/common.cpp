@@ -353,7 +353,7 @@ void run_model_command(const char* command, const CommonOptions& o, const std::s
   log_summary(command, summary, reranker, seconds);
 }
 
-void run_writing_command(const char* command, const CommonOptions& o, WriteFn run,
+void run_writing_command(const char* command, const CommonOptions& o, const WriteFn& run,
                          const std::function<void()>& prepare) {
   check_files(o, {}, {{"-o", o.output}});
   if (prepare) prepare();

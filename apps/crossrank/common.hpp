@@ -65,8 +65,8 @@ void run_model_command(const char* command, const CommonOptions& o, const std::s
                        const RunFn& run);
 // The same for the subcommands that write lines to -o: the files are checked, then prepare
 // runs (rerank --resume), then the model.
-using WriteFn = RunSummary (*)(Reranker&, LineSource&, LineWriter&, const RunOptions&);
-void run_writing_command(const char* command, const CommonOptions& o, WriteFn run,
+using WriteFn = std::function<RunSummary(Reranker&, LineSource&, LineWriter&, const RunOptions&)>;
+void run_writing_command(const char* command, const CommonOptions& o, const WriteFn& run,
                          const std::function<void()>& prepare = {});
 
 // After CLI11's "arguments were not expected": a hint on stderr when one of them is a file

@@ -65,7 +65,8 @@ TEST_CASE("a stop in the middle of a window writes the queries finished before i
   Lines in(lines);
   try {
     crossrank::LineWriter out(out_path.string());
-    crossrank::run_rerank(reranker, in, out, {});
+    crossrank::RerankWriter writer(out, {});
+    crossrank::run_rerank(reranker, in, writer, {});
     FAIL("expected Interrupted");
   } catch (const crossrank::Interrupted& e) {
     CHECK(e.signal() == SIGTERM);
@@ -90,7 +91,8 @@ TEST_CASE("a stop after the last batch of the input finishes the run normally", 
   const auto out_path = dir.path() / "out.jsonl";
   {
     crossrank::LineWriter out(out_path.string());
-    const auto summary = crossrank::run_rerank(reranker, in, out, {});
+    crossrank::RerankWriter writer(out, {});
+    const auto summary = crossrank::run_rerank(reranker, in, writer, {});
     CHECK(summary.records == 2);
   }
   CHECK(crossrank::stop_requested());

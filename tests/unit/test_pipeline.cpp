@@ -41,7 +41,8 @@ TEST_CASE("progress counts the input whose output is written, up to its whole si
   options.window_pairs = 4;
   std::vector<uint64_t> seen;
   options.progress = [&](const crossrank::RunSummary& s) { seen.push_back(s.input_bytes); };
-  crossrank::run_score(reranker, in, out, options);
+  crossrank::ScoreWriter writer(out);
+  crossrank::run_score(reranker, in, writer, options);
   // The reader holds the whole 20-line file after its first read: the share read was 100%
   // from the start, the share written grows window by window.
   REQUIRE(seen.size() == 5);
@@ -53,15 +54,15 @@ TEST_CASE("progress counts the input whose output is written, up to its whole si
 TEST_CASE("rerank hands every document's score to a sink, in input order", "[pipeline]") {
   struct Collect final : crossrank::RerankSink {
     std::vector<std::pair<std::string, std::vector<float>>> got;
-    void put(const crossrank::RerankRequest& r, const std::vector<float>& scores) override {
+    size_t put(crossrank::RerankRequest& r, const std::vector<float>& scores) override {
       got.emplace_back(r.query, scores);
+      return 1;
     }
   } sink;
   std::vector<std::pair<size_t, size_t>> shapes;
   auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
   Lines in({R"({"query":"a","docs":["x y z","x"]})", R"({"query":"b","passages":[{"passage":"z"}]})"});
   crossrank::RunOptions options;
-  options.top_k = 1;  // a sink gets every score: -k cuts only formatted output
   const auto summary = crossrank::run_rerank(reranker, in, sink, options);
   CHECK(summary.records == 2);
   REQUIRE(sink.got.size() == 2);
@@ -138,15 +139,16 @@ TEST_CASE("typed options: each choice parsed once, and checked together by reran
   auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
   crossrank::test::TempDir dir;
   crossrank::LineWriter out((dir.path() / "out").string());
+  crossrank::RerankWriter writer(out, {});
   Lines in({R"({"query":"a","docs":["x"]})"});
   crossrank::RunOptions options;
   options.aggregate = crossrank::Aggregate::mean;
-  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, in, out, options); }),
+  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, in, writer, options); }),
              Catch::Contains("--aggregate") && Catch::Contains("--long-docs chunk"));
-  options = {};
-  options.format = crossrank::OutputFormat::trec;
-  options.run_tag = "a b";
-  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, in, out, options); }), Catch::Contains("--run-tag"));
+  crossrank::RerankOutputOptions trec;
+  trec.format = crossrank::OutputFormat::trec;
+  trec.run_tag = "a b";
+  CHECK_THAT(error_of([&] { crossrank::RerankWriter(out, trec); }), Catch::Contains("--run-tag"));
 }
 
 TEST_CASE("the same file as input and output is refused, however it is spelled", "[pipeline]") {
@@ -223,7 +225,10 @@ TEST_CASE("skipped lines go to --rejects verbatim and --max-skipped stops the ru
           "[pipeline]") {
   struct Count final : crossrank::RerankSink {
     size_t queries = 0;
-    void put(const crossrank::RerankRequest&, const std::vector<float>&) override { ++queries; }
+    size_t put(crossrank::RerankRequest&, const std::vector<float>&) override {
+      ++queries;
+      return 1;
+    }
   } sink;
   crossrank::test::TempDir dir;
   const auto rejects = dir.path() / "rejects.jsonl";
@@ -262,7 +267,10 @@ TEST_CASE("flat rows reach rerank parsed once: a row at the nesting limit is not
   crossrank::FlatGroups groups(rows, false, documents);
   struct Collect final : crossrank::RerankSink {
     std::vector<crossrank::RerankRequest> got;
-    void put(const crossrank::RerankRequest& r, const std::vector<float>&) override { got.push_back(r); }
+    size_t put(crossrank::RerankRequest& r, const std::vector<float>&) override {
+      got.push_back(r);
+      return 1;
+    }
   } sink;
   std::vector<std::pair<size_t, size_t>> shapes;
   auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
@@ -284,4 +292,33 @@ TEST_CASE("flat rows reach rerank parsed once: a row at the nesting limit is not
   std::getline(kept, first);
   CHECK(first == R"({"qid":"b","query":"r","docs":[{"text":"1"},{"text":"2"}]})");
   CHECK_FALSE(std::getline(kept, none));
+}
+
+TEST_CASE("rerank's writer is a sink: -k, --min-score and --format trec, its count in the summary", "[pipeline]") {
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
+  crossrank::test::TempDir dir;
+  const auto path = dir.path() / "run.trec";
+  crossrank::RerankOutputOptions output;
+  output.format = crossrank::OutputFormat::trec;
+  output.run_tag = "t";
+  output.top_k = 2;
+  output.min_score = 5000.0f;  // the fake scores the sum of a pair's ids (~2400 for one-word pairs)
+  crossrank::RunSummary summary;
+  {
+    crossrank::LineWriter out(path.string());
+    crossrank::RerankWriter writer(out, output);
+    Lines in({R"({"qid":"a","query":"q","docs":[{"id":"x","text":"x"},{"id":"long","text":"a much longer text"},{"id":"y","text":"y"}]})",
+              R"({"qid":"b","query":"q","docs":[{"id":"z","text":"z"}]})"});
+    summary = crossrank::run_rerank(reranker, in, writer, {});
+  }
+  // qid a: "long" first, then one short document cut by -k 2 and dropped by --min-score; qid b
+  // has no result left, so no line.
+  std::ifstream run(path);
+  std::string first, none;
+  std::getline(run, first);
+  CHECK(first.rfind("a Q0 long 1 ", 0) == 0);
+  CHECK_FALSE(std::getline(run, none));
+  CHECK(summary.records == 1);
+  CHECK(summary.below_min_score == 2);
 }

@@ -38,7 +38,7 @@ class RankingEvaluator final : public RerankSink {
   // Reads --qrels and opens --per-query (ConfigError when k is 0).
   explicit RankingEvaluator(const EvalOptions& options);
   // A query scored by the model: every document's score, in input order.
-  void put(const RerankRequest& request, const std::vector<float>& scores) override;
+  size_t put(RerankRequest& request, const std::vector<float>& scores) override;
   // One line of `crossrank rerank` output; refuses a results list cut by -k or --min-score.
   void put_output(const Json& record);
   Json result();  // the means; writes the rest of --per-query
@@ -57,7 +57,7 @@ class RankingEvaluator final : public RerankSink {
 class CorrelationEvaluator final : public ScoreSink {
  public:
   explicit CorrelationEvaluator(const EvalOptions& options) : options_(options) {}
-  void put(const PairRequest& request, const float* scores, size_t labels) override;
+  size_t put(PairRequest& request, const float* scores, size_t labels) override;
   void put_output(const Json& record);  // one line of `crossrank score` output
   Json result() const;
 

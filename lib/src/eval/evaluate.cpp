@@ -123,7 +123,7 @@ RankingEvaluator::RankingEvaluator(const EvalOptions& options)
   if (!options.per_query_path.empty()) per_query_ = std::make_unique<LineWriter>(options.per_query_path);
 }
 
-void RankingEvaluator::put(const RerankRequest& request, const std::vector<float>& scores) {
+size_t RankingEvaluator::put(RerankRequest& request, const std::vector<float>& scores) {
   const Json* qid_field = qid_of(request.record);
   const Json qid = qid_field ? *qid_field : Json();
   QueryLabels judged(qrels_, qid);
@@ -137,6 +137,7 @@ void RankingEvaluator::put(const RerankRequest& request, const std::vector<float
   std::vector<double> written(scores.size());
   std::transform(scores.begin(), scores.end(), written.begin(), [](float s) { return score_json(s).get<double>(); });
   add(qid, written, labels, judged.any());
+  return 1;
 }
 
 void RankingEvaluator::put_output(const Json& j) {
@@ -201,12 +202,16 @@ Json RankingEvaluator::result() {
   return result;
 }
 
-void CorrelationEvaluator::put(const PairRequest& request, const float* scores, size_t labels) {
+size_t CorrelationEvaluator::put(PairRequest& request, const float* scores, size_t labels) {
   // The values score would write, so that -m and --scores give the same metrics.
-  if (labels == 1) return add(request.record, score_json(scores[0]).get<double>(), nullptr);
+  if (labels == 1) {
+    add(request.record, score_json(scores[0]).get<double>(), nullptr);
+    return 1;
+  }
   Json list = Json::array();
   for (size_t i = 0; i < labels; ++i) list.push_back(score_json(scores[i]));
   add(request.record, std::nullopt, &list);
+  return 1;
 }
 
 void CorrelationEvaluator::put_output(const Json& j) {

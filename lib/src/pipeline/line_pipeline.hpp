@@ -65,21 +65,6 @@ class Rejects {
   std::ofstream file_;
 };
 
-// Warns once when an output field replaces one the user gave.
-class OverwriteWarning {
- public:
-  explicit OverwriteWarning(const char* key) : key_(key) {}
-  void check(const Json& record) {
-    if (warned_ || !record.is_object() || !record.contains(key_)) return;
-    log::warn(std::string("input field \"") + key_ + "\" is replaced by crossrank's output field");
-    warned_ = true;
-  }
-
- private:
-  const char* key_;
-  bool warned_ = false;
-};
-
 template <typename Request>
 struct Item {
   size_t line;
@@ -100,13 +85,14 @@ struct ReadAhead {
 // Scores and writes read-aheads on its own thread, one at a time and in input order, while
 // the caller reads and tokenizes the next one: the model does not wait for tokenization.
 // At most one read-ahead waits here besides the one being scored, which bounds memory. emit
-// writes an item's records (to out, or to a sink when out is null) and returns their count.
+// hands an item's results to the sink and returns the records written; flush pushes them
+// out after each read-ahead and before an error.
 template <typename Request, typename Emit>
 class ReadAheadWriter {
  public:
-  ReadAheadWriter(Reranker* scorer, LineWriter* out, Emit& emit, RunSummary& summary,
-               const std::function<void(const RunSummary&)>& progress)
-      : scorer_(scorer), out_(out), emit_(emit), summary_(summary), progress_(progress),
+  ReadAheadWriter(Reranker* scorer, const std::function<void()>& flush, Emit& emit, RunSummary& summary,
+                  const std::function<void(const RunSummary&)>& progress)
+      : scorer_(scorer), flush_(flush), emit_(emit), summary_(summary), progress_(progress),
         thread_([this] { loop(); }) {}
 
   ~ReadAheadWriter() {
@@ -160,10 +146,6 @@ class ReadAheadWriter {
     }
   }
 
-  void flush() {
-    if (out_) out_->flush();
-  }
-
   void write(ReadAhead<Request>& w) {
     if (stop_requested()) throw stopped_at(w.items.front().line, summary_);
     Logits scores;
@@ -175,7 +157,7 @@ class ReadAheadWriter {
       if (!scored.empty() && !std::all_of(scored.begin() + item.first_pair,
                                           scored.begin() + item.first_pair + item.pair_count,
                                           [](char done) { return done; })) {
-        flush();
+        flush_();
         throw stopped_at(item.line, summary_);
       }
       const float* s = scorer_ ? scores.values.data() + item.first_pair * scores.labels : nullptr;
@@ -183,19 +165,19 @@ class ReadAheadWriter {
         // Nothing is written for another shard's query.
         summary_.records += emit_(item.request, w.pairs.data() + item.first_pair, s, item.pair_count);
       } catch (const Error& e) {
-        flush();
+        flush_();
         rethrow_at_line(e, item.line);
       }
       summary_.input_bytes = item.input_end;
     }
     for (const auto& p : w.pairs) summary_.truncated += p.truncated;
     summary_.pairs += w.pairs.size();
-    flush();
+    flush_();
     if (progress_) progress_(summary_);
   }
 
   Reranker* scorer_;
-  LineWriter* out_;  // null: emit hands records to a sink
+  const std::function<void()>& flush_;
   Emit& emit_;
   RunSummary& summary_;  // records, pairs, truncated: written by this thread only
   const std::function<void(const RunSummary&)>& progress_;
@@ -265,11 +247,11 @@ inline void report_skipped(size_t skipped, size_t lines, const RunOptions& optio
 
 // Reads and tokenizes lines into read-aheads; a ReadAheadWriter scores and writes them.
 // parse(input, pairs) returns a request (request_from: from its record or line) and appends its encoded pairs; emit(request, pairs,
-// scores, count) writes its records (scores is null when nothing is scored) and returns
-// their count. out: flushed after each read-ahead; null when emit writes to a sink.
+// scores, count) hands its results to the sink (scores is null when nothing is scored) and
+// returns the records written; flush() is called after each read-ahead.
 template <typename Request, typename Parse, typename Emit>
-RunSummary run_pipeline(Reranker* scorer, LineSource& in, LineWriter* out, const RunOptions& options,
-                       Parse parse, Emit emit) {
+RunSummary run_pipeline(Reranker* scorer, LineSource& in, const std::function<void()>& flush,
+                        const RunOptions& options, Parse parse, Emit emit) {
   if (!options.rejects_path.empty() && !options.skip_invalid) {
     throw ConfigError("--rejects needs --skip-invalid (without it the first bad line stops the run)");
   }
@@ -290,7 +272,7 @@ RunSummary run_pipeline(Reranker* scorer, LineSource& in, LineWriter* out, const
   bool input_ended = false;  // read to its end, not cut short by a stop
   ReadAhead<Request> current;
   {
-    ReadAheadWriter<Request, Emit> writer(scorer, out, emit, summary, options.progress);
+    ReadAheadWriter<Request, Emit> writer(scorer, flush, emit, summary, options.progress);
     auto hand_over = [&] {
       if (current.items.empty()) return;
       writer.submit(std::move(current));
@@ -359,7 +341,7 @@ RunSummary run_pipeline(Reranker* scorer, LineSource& in, LineWriter* out, const
     hand_over();
     writer.drain();
   }
-  if (out) out->flush();
+  flush();
   summary.skipped = skipped;
   // A stop that came once every line was read and written has nothing left to stop.
   if (stop_requested() && !input_ended) throw stopped_at(in.line_number() + 1, summary);

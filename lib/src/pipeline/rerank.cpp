@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "crossrank/output.hpp"
 #include "crossrank/requests.hpp"
 #include "crossrank/runner.hpp"
 #include "line_pipeline.hpp"
@@ -14,7 +13,6 @@ namespace crossrank {
 using namespace line_pipeline;
 
 void check_rerank_options(const RunOptions& options) {
-  if (options.format == OutputFormat::trec) check_run_tag(options.run_tag);
   if (options.long_docs != LongDocs::chunk && (options.aggregate || options.chunk_stride)) {
     throw ConfigError(std::string(options.aggregate ? "--aggregate" : "--chunk-stride") +
                       " applies to the windows of --long-docs chunk: add --long-docs chunk, or leave it out");
@@ -64,11 +62,8 @@ size_t rank_label(const Reranker& reranker, const RunOptions& options) {
   return 0;
 }
 
-// rerank's reading and scoring; finish(request, scores) takes each query's documents' scores
-// (input order) and returns the records it wrote.
-template <typename Finish>
-RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options,
-                          Finish finish) {
+// rerank's reading and scoring: each query's documents' scores (input order) to the sink.
+RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options) {
   const size_t labels = reranker.num_labels();
   const size_t label = rank_label(reranker, options);
   check_rerank_options(options);
@@ -133,9 +128,9 @@ RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, LineWriter* out, 
       chosen[i] = aggregate(how, scores + row * labels + label, labels, parts);
       row += parts;
     }
-    return finish(r, chosen);
+    return sink.put(r, chosen);
   };
-  RunSummary summary = run_pipeline<Windowed>(&reranker, in, out, options, parse, emit);
+  RunSummary summary = run_pipeline<Windowed>(&reranker, in, [&] { sink.flush(); }, options, parse, emit);
   summary.other_shards = other_shards;
   summary.already_done = already_done;
   summary.chunked = chunked;
@@ -145,56 +140,10 @@ RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, LineWriter* out, 
 
 }  // namespace
 
-RunSummary run_rerank(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
-  OverwriteWarning overwrite("results"), overwrite_count("num_docs");
-  size_t below_min_score = 0;  // the writing thread's
-  bool warned_reserved = false;
-  // --doc-fields all: a document's own "score" or "index" (a first stage's, say) is not copied.
-  auto check_reserved = [&](const RerankRequest& r) {
-    if (warned_reserved) return;
-    for (const Document& d : r.docs) {
-      for (const char* key : {"score", "index"}) {
-        if (!d.fields.is_object() || !d.fields.contains(key)) continue;
-        log::warn(std::string("--doc-fields all: documents' own \"") + key + "\" fields are not copied (the "
-                  "result's is crossrank's); rename them in the input to keep them");
-        warned_reserved = true;
-        return;
-      }
-    }
-  };
-  auto finish = [&](RerankRequest& r, const std::vector<float>& scores) -> size_t {
-    if (options.documents.all_fields) check_reserved(r);
-    std::vector<RankedDoc> ranked = rank(scores, options.top_k);
-    if (options.min_score) {
-      const auto kept = std::find_if(ranked.begin(), ranked.end(),
-                                     [&](const RankedDoc& d) { return d.score < *options.min_score; });
-      below_min_score += static_cast<size_t>(ranked.end() - kept);
-      ranked.erase(kept, ranked.end());
-    }
-    std::string formatted;
-    switch (options.format) {
-      case OutputFormat::trec: formatted = format_rerank_trec(r, ranked, options.run_tag); break;
-      case OutputFormat::tsv: formatted = format_rerank_tsv(r, ranked); break;
-      case OutputFormat::jsonl:
-        overwrite.check(r.record);
-        overwrite_count.check(r.record);
-        formatted = format_rerank(r, ranked, options.return_text);
-        break;
-    }
-    if (formatted.empty()) return 0;  // trec/tsv: a query without results has no lines
-    out.write_line(formatted);
-    return 1;
-  };
-  RunSummary summary = rerank_pipeline(reranker, in, &out, options, finish);
-  summary.below_min_score = below_min_score;
-  return summary;
-}
-
 RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options) {
-  return rerank_pipeline(reranker, in, nullptr, options, [&](RerankRequest& r, const std::vector<float>& scores) {
-    sink.put(r, scores);
-    return size_t{1};
-  });
+  RunSummary summary = rerank_pipeline(reranker, in, sink, options);
+  sink.finish(summary);
+  return summary;
 }
 
 }  // namespace crossrank

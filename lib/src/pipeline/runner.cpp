@@ -24,35 +24,15 @@ auto pair_parser(const Reranker& reranker, const RunOptions& options) {
   };
 }
 
-// score's reading and scoring; put(pair, scores, labels) takes each pair's scores and returns
-// the records it wrote.
-template <typename Put>
-RunSummary score_pipeline(Reranker& reranker, LineSource& in, LineWriter* out, const RunOptions& options, Put put) {
-  const size_t labels = reranker.num_labels();
-  auto parse = pair_parser(reranker, options);
-  auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
-    require_finite(scores, labels, [] { return std::string("pair"); });
-    return put(p, scores, labels);
-  };
-  return run_pipeline<PairRequest>(&reranker, in, out, options, parse, emit);
-}
-
 }  // namespace
 
-RunSummary run_score(Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
-  OverwriteWarning overwrite(reranker.num_labels() == 1 ? "score" : "scores");
-  return score_pipeline(reranker, in, &out, options, [&](PairRequest& p, const float* scores, size_t labels) {
-    overwrite.check(p.record);
-    out.write_line(format_score(p, scores, labels));
-    return size_t{1};
-  });
-}
-
 RunSummary run_score(Reranker& reranker, LineSource& in, ScoreSink& sink, const RunOptions& options) {
-  return score_pipeline(reranker, in, nullptr, options, [&](PairRequest& p, const float* scores, size_t labels) {
-    sink.put(p, scores, labels);
-    return size_t{1};
-  });
+  const size_t labels = reranker.num_labels();
+  auto emit = [&](PairRequest& p, const EncodedPair*, const float* scores, size_t) {
+    require_finite(scores, labels, [] { return std::string("pair"); });
+    return sink.put(p, scores, labels);
+  };
+  return run_pipeline<PairRequest>(&reranker, in, [&] { sink.flush(); }, options, pair_parser(reranker, options), emit);
 }
 
 std::optional<std::string_view> instruction_for(const std::optional<std::string>& line, const RunOptions& options) {
@@ -70,7 +50,7 @@ RunSummary run_tokenize(const Reranker& reranker, LineSource& in, LineWriter& ou
     out.write_line(format_tokens(pairs[0], reranker.encoder().tokenizer(), with_types));
     return size_t{1};
   };
-  return run_pipeline<PairRequest>(nullptr, in, &out, options, parse, emit);
+  return run_pipeline<PairRequest>(nullptr, in, [&] { out.flush(); }, options, parse, emit);
 }
 
 }  // namespace crossrank
