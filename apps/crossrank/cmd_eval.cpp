@@ -18,7 +18,7 @@ struct EvalCli {
 };
 
 void eval(EvalCli& o) {
-  if (o.label >= 0) o.eval.label = o.common.run.label = static_cast<size_t>(o.label);
+  if (o.label >= 0) o.eval.label = o.common.rerank.label = static_cast<size_t>(o.label);
   const bool rerank = o.task == "rerank";
   if (!rerank && !o.eval.per_query_path.empty()) throw ConfigError("--per-query applies to --task rerank");
   if (!rerank && !o.eval.qrels_path.empty()) throw ConfigError("--qrels applies to --task rerank");
@@ -43,11 +43,12 @@ void eval(EvalCli& o) {
     LineReader in(o.scores);
     result = rerank ? evaluate_rerank_output(in, o.eval) : evaluate_score_output(in, o.eval);
   } else if (rerank) {
+    check_rerank_options(o.common.rerank);  // before --per-query is opened and the model loads
     check_files(o.common, inputs, outputs);
     // The same path as `rerank`, every document's score going to the metrics.
     RankingEvaluator evaluator(o.eval);
     run_model_command("eval (rerank)", o.common, o.eval.per_query_path, [&](Reranker& r, LineSource& in, const RunOptions& run) {
-      return run_rerank(r, in, evaluator, run);
+      return run_rerank(r, in, evaluator, run, o.common.rerank);
     });
     result = evaluator.result();
   } else {

@@ -1,5 +1,6 @@
 #include "common.hpp"
 #include "crossrank/error.hpp"
+#include "crossrank/output.hpp"
 
 namespace crossrank::cli {
 
@@ -21,7 +22,6 @@ struct RerankCli {
 
 void add_rerank_command(CLI::App& app) {
   auto o = std::make_shared<RerankCli>();
-  RunOptions& run = o->common.run;
   CLI::App* cmd = app.add_subcommand(
       "rerank", "Rerank each query's documents: {\"query\", \"docs\": [...]} per line");
   add_model_options(*cmd, o->common);
@@ -50,24 +50,24 @@ void add_rerank_command(CLI::App& app) {
                 "With -o FILE: keep the queries a killed run completed in FILE, redo the rest");
   cmd->callback([o, min_score] {
     CommonOptions& c = o->common;
-    RunOptions& run = c.run;
     RerankOutputOptions& output = o->output;
     output.format = parse_output_format(o->format);
     apply_query_input_options(o->input, c);
     if (min_score->count() > 0) output.min_score = static_cast<float>(o->min_score);
-    if (o->label >= 0) run.label = static_cast<size_t>(o->label);
-    if (!o->shard.empty()) parse_shard(o->shard, run);
-    if (!o->doc_fields.empty()) parse_doc_fields(o->doc_fields, run.documents);
-    check_rerank_options(run);
+    RerankOptions& rerank = c.rerank;
+    if (o->label >= 0) rerank.label = static_cast<size_t>(o->label);
+    if (!o->shard.empty()) parse_shard(o->shard, rerank);
+    if (!o->doc_fields.empty()) parse_doc_fields(o->doc_fields, rerank.documents);
+    check_rerank_options(rerank);
     check_rerank_output(output);
     if (c.append && c.output == "-") throw ConfigError("--resume needs -o FILE (it reads what the file holds)");
     // --resume cuts -o back to its complete queries: only once every option is known good.
-    auto rerank = [&output](Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
+    auto run_it = [&](Reranker& reranker, LineSource& in, LineWriter& out, const RunOptions& options) {
       RerankWriter writer(out, output);
-      return run_rerank(reranker, in, writer, options);
+      return run_rerank(reranker, in, writer, options, rerank);
     };
-    run_writing_command("rerank", c, rerank, [&] {
-      if (c.append) run.done = prepare_resume(c.output, output.format);
+    run_writing_command("rerank", c, run_it, [&] {
+      if (c.append) rerank.done = prepare_resume(c.output, output.format);
     });
   });
 }

@@ -129,7 +129,7 @@ void add_limit_options(CLI::App& cmd, CommonOptions& o) {
 }
 
 void add_query_input_options(CLI::App& cmd, CommonOptions& o, QueryInputCli& q) {
-  RunOptions& run = o.run;
+  RerankOptions& rerank = o.rerank;
   CLI::Option* flat = cmd.add_flag("--flat", o.flat,
                                    "Input rows are (query, candidate) pairs: {\"qid\",\"query\",\"docid\",\"text\"}; "
                                    "consecutive rows of a qid form one query");
@@ -138,13 +138,13 @@ void add_query_input_options(CLI::App& cmd, CommonOptions& o, QueryInputCli& q) 
       cmd.add_flag("--group-all", o.group_all,
                    "With --flat: group a qid's rows wherever they are (reads the whole input into memory)")
           ->needs(flat),
-      cmd.add_flag("--with-title", run.documents.with_title,
+      cmd.add_flag("--with-title", rerank.documents.with_title,
                    "Score a document's \"title\" and text together, (title + \" \" + text).strip(), as BEIR's "
                    "cross-encoder reranking does"),
       cmd.add_option("--long-docs", q.long_docs,
                      "truncate | chunk: split a document that does not fit into overlapping windows")
           ->capture_default_str(),
-      cmd.add_option("--chunk-stride", run.chunk_stride,
+      cmd.add_option("--chunk-stride", rerank.chunk_stride,
                      "With --long-docs chunk: tokens consecutive windows share [default: 32]")
           ->check(kWholeNumber)
           ->type_name("N"),
@@ -155,11 +155,11 @@ void add_query_input_options(CLI::App& cmd, CommonOptions& o, QueryInputCli& q) 
 }
 
 void apply_query_input_options(const QueryInputCli& q, CommonOptions& o) {
-  o.run.long_docs = parse_long_docs(q.long_docs);
-  if (!q.aggregate.empty()) o.run.aggregate = parse_aggregate(q.aggregate);
+  o.rerank.long_docs = parse_long_docs(q.long_docs);
+  if (!q.aggregate.empty()) o.rerank.aggregate = parse_aggregate(q.aggregate);
 }
 
-void parse_shard(const std::string& text, RunOptions& run) {
+void parse_shard(const std::string& text, RerankOptions& run) {
   const auto slash = text.find('/');
   try {
     size_t used_i = 0, used_n = 0;
@@ -341,7 +341,7 @@ void run_model_command(const char* command, const CommonOptions& o, const std::s
     Progress progress(command, in, live_output);
     progress.attach(options);
     if (o.flat) {
-      FlatGroups groups(in, o.group_all, o.run.documents);
+      FlatGroups groups(in, o.group_all, o.rerank.documents);
       summary = run(reranker, groups, options);
       summary.rows = groups.rows();
     } else {

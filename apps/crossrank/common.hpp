@@ -20,6 +20,7 @@ struct CommonOptions {
   bool dtype_given = false;          // --dtype was on the command line
   ScoringOptions scoring;
   RunOptions run;
+  RerankOptions rerank;  // rerank, eval --task rerank
   uint64_t max_line_bytes = kDefaultMaxLineBytes;  // longer input lines are bad lines
   bool append = false;  // rerank --resume: add to -o instead of replacing it
   bool flat = false;       // rerank, eval --flat: one (query, candidate) row per line
@@ -46,11 +47,11 @@ void add_tokenizer_threads_option(CLI::App& cmd, CommonOptions& o);  // in add_i
 void add_batching_options(CLI::App& cmd, CommonOptions& o);  // --batch-tokens, ..., --window
 void add_limit_options(CLI::App& cmd, CommonOptions& o);     // --max-line-bytes, --max-docs, ...
 void add_query_input_options(CLI::App& cmd, CommonOptions& o, QueryInputCli& q);
-// The options' values into o.run (--long-docs and --aggregate parsed into their enums).
+// The options' values into o.rerank (--long-docs and --aggregate parsed into their enums).
 void apply_query_input_options(const QueryInputCli& q, CommonOptions& o);
 Reranker load_reranker(const CommonOptions& o);
-// "--shard I/N" into run.shard_index and run.shard_count; ConfigError when malformed.
-void parse_shard(const std::string& text, RunOptions& run);
+// "--shard I/N" into rerank.shard_index and rerank.shard_count; ConfigError when malformed.
+void parse_shard(const std::string& text, RerankOptions& rerank);
 
 // Refuses (ConfigError) an output that is the same file as an input, or as another output,
 // before anything is opened for writing: -i against the outputs given (and --rejects), and

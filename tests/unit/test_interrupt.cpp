@@ -66,7 +66,7 @@ TEST_CASE("a stop in the middle of a window writes the queries finished before i
   try {
     crossrank::LineWriter out(out_path.string());
     crossrank::RerankWriter writer(out, {});
-    crossrank::run_rerank(reranker, in, writer, {});
+    crossrank::run_rerank(reranker, in, writer, {}, {});
     FAIL("expected Interrupted");
   } catch (const crossrank::Interrupted& e) {
     CHECK(e.signal() == SIGTERM);
@@ -92,7 +92,7 @@ TEST_CASE("a stop after the last batch of the input finishes the run normally", 
   {
     crossrank::LineWriter out(out_path.string());
     crossrank::RerankWriter writer(out, {});
-    const auto summary = crossrank::run_rerank(reranker, in, writer, {});
+    const auto summary = crossrank::run_rerank(reranker, in, writer, {}, {});
     CHECK(summary.records == 2);
   }
   CHECK(crossrank::stop_requested());

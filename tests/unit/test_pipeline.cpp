@@ -2,6 +2,7 @@
 // progress, the sinks eval uses, and the typed options (issue 13).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 #include "crossrank/error.hpp"
@@ -63,7 +64,7 @@ TEST_CASE("rerank hands every document's score to a sink, in input order", "[pip
   auto reranker = crossrank::test::fake_reranker(&shapes, {1024, 128});
   Lines in({R"({"query":"a","docs":["x y z","x"]})", R"({"query":"b","passages":[{"passage":"z"}]})"});
   crossrank::RunOptions options;
-  const auto summary = crossrank::run_rerank(reranker, in, sink, options);
+  const auto summary = crossrank::run_rerank(reranker, in, sink, options, {});
   CHECK(summary.records == 2);
   REQUIRE(sink.got.size() == 2);
   CHECK(sink.got[0].first == "a");
@@ -141,9 +142,9 @@ TEST_CASE("typed options: each choice parsed once, and checked together by reran
   crossrank::LineWriter out((dir.path() / "out").string());
   crossrank::RerankWriter writer(out, {});
   Lines in({R"({"query":"a","docs":["x"]})"});
-  crossrank::RunOptions options;
-  options.aggregate = crossrank::Aggregate::mean;
-  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, in, writer, options); }),
+  crossrank::RerankOptions rerank;
+  rerank.aggregate = crossrank::Aggregate::mean;
+  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, in, writer, {}, rerank); }),
              Catch::Contains("--aggregate") && Catch::Contains("--long-docs chunk"));
   crossrank::RerankOutputOptions trec;
   trec.format = crossrank::OutputFormat::trec;
@@ -238,7 +239,7 @@ TEST_CASE("skipped lines go to --rejects verbatim and --max-skipped stops the ru
   options.skip_invalid = true;
   options.rejects_path = rejects.string();
   Lines in({R"({"query":"q","docs":["a"]})", "{broken", R"({"query":"q"})", R"({"query":"q","docs":["b"]})"});
-  CHECK(crossrank::run_rerank(reranker, in, sink, options).records == 2);
+  CHECK(crossrank::run_rerank(reranker, in, sink, options, {}).records == 2);
   CHECK(sink.queries == 2);
   std::ifstream kept(rejects);
   std::string first, second, none;
@@ -251,7 +252,7 @@ TEST_CASE("skipped lines go to --rejects verbatim and --max-skipped stops the ru
   options.rejects_path.clear();
   options.max_skipped = 1;
   Lines again({"{broken", "{broken too", R"({"query":"q","docs":["b"]})"});
-  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, again, sink, options); }),
+  CHECK_THAT(error_of([&] { crossrank::run_rerank(reranker, again, sink, options, {}); }),
              Catch::Contains("--max-skipped"));
 }
 
@@ -260,8 +261,10 @@ TEST_CASE("flat rows reach rerank parsed once: a row at the nesting limit is not
   // 999 arrays inside the row: 1000 levels, the limit. Grouped, the document field sits two
   // levels deeper (the query's "docs" list and the document), which a reparse would refuse.
   const std::string deep = std::string(999, '[') + std::string(999, ']');
+  // qid c fails after its record was taken apart: an instruction to a model without a prompt.
   Lines rows({R"({"qid":"a","query":"q","text":"x","meta":)" + deep + "}",
-              R"({"qid":"b","query":"r","text":"1"})", R"({"qid":"b","query":"r","text":"2"})"});
+              R"({"qid":"b","query":"r","text":"1"})", R"({"qid":"b","query":"r","text":"2"})",
+              R"({"qid":"c","query":"s","instruction":"i","text":"3"})"});
   crossrank::DocumentOptions documents;
   documents.fields = {"meta"};
   crossrank::FlatGroups groups(rows, false, documents);
@@ -277,20 +280,23 @@ TEST_CASE("flat rows reach rerank parsed once: a row at the nesting limit is not
   crossrank::test::TempDir dir;
   const auto rejects = dir.path() / "rejects.jsonl";
   crossrank::RunOptions options;
-  options.documents = documents;
+  crossrank::RerankOptions rerank;
+  rerank.documents = documents;
   options.limits.max_docs = 1;  // qid b's two rows are one query over the limit: a bad line
   options.skip_invalid = true;
   options.rejects_path = rejects.string();
-  const auto summary = crossrank::run_rerank(reranker, groups, sink, options);
+  const auto summary = crossrank::run_rerank(reranker, groups, sink, options, rerank);
   CHECK(summary.records == 1);
-  CHECK(summary.skipped == 1);
+  CHECK(summary.skipped == 2);
   REQUIRE(sink.got.size() == 1);
   CHECK(sink.got[0].docs.at(0).fields["meta"].is_array());
   // What --rejects keeps of a query grouped from rows: the query as one rerank line.
   std::ifstream kept(rejects);
-  std::string first, none;
+  std::string first, second, none;
   std::getline(kept, first);
+  std::getline(kept, second);
   CHECK(first == R"({"qid":"b","query":"r","docs":[{"text":"1"},{"text":"2"}]})");
+  CHECK(second == R"({"qid":"c","query":"s","instruction":"i","docs":[{"text":"3"}]})");
   CHECK_FALSE(std::getline(kept, none));
 }
 
@@ -310,7 +316,7 @@ TEST_CASE("rerank's writer is a sink: -k, --min-score and --format trec, its cou
     crossrank::RerankWriter writer(out, output);
     Lines in({R"({"qid":"a","query":"q","docs":[{"id":"x","text":"x"},{"id":"long","text":"a much longer text"},{"id":"y","text":"y"}]})",
               R"({"qid":"b","query":"q","docs":[{"id":"z","text":"z"}]})"});
-    summary = crossrank::run_rerank(reranker, in, writer, {});
+    summary = crossrank::run_rerank(reranker, in, writer, {}, {});
   }
   // qid a: "long" first, then one short document cut by -k 2 and dropped by --min-score; qid b
   // has no result left, so no line.
@@ -321,4 +327,51 @@ TEST_CASE("rerank's writer is a sink: -k, --min-score and --format trec, its cou
   CHECK_FALSE(std::getline(run, none));
   CHECK(summary.records == 1);
   CHECK(summary.below_min_score == 2);
+}
+
+TEST_CASE("rerank --long-docs chunk: a long document's windows are scored and aggregated as asked",
+          "[pipeline]") {
+  std::string long_doc;
+  // 1100 one-token words, "the" then "mountain": three windows of 508 tokens (512 less the
+  // query and three specials) sharing 16, each with its own sum of ids.
+  for (int i = 0; i < 1100; ++i) long_doc += (i < 600 ? "the " : "mountain ");
+  const std::string line = R"({"query":"q","docs":["short",")" + long_doc + R"("]})";
+  struct Collect final : crossrank::RerankSink {
+    std::vector<float> scores;
+    size_t put(crossrank::RerankRequest&, const std::vector<float>& s) override {
+      scores = s;
+      return 1;
+    }
+  };
+  std::vector<std::pair<size_t, size_t>> shapes;
+  auto reranker = crossrank::test::fake_reranker(&shapes, {4096, 64});
+  // The windows as the encoder makes them (tested in test_pair_encoder); the fake model
+  // scores each by the sum of its ids.
+  const auto query = reranker.encoder().prepare_query("q", std::nullopt);
+  std::vector<double> window_scores;
+  for (const auto& w : reranker.encoder().encode_windows(query, long_doc, 16)) {
+    double sum = 0;
+    for (int32_t id : w.input_ids) sum += id;
+    window_scores.push_back(sum);
+  }
+  REQUIRE(window_scores.size() == 3);
+  const double first = window_scores[0];
+  const double best = *std::max_element(window_scores.begin(), window_scores.end());
+  const double mean = (window_scores[0] + window_scores[1] + window_scores[2]) / 3;
+  REQUIRE(first != best);
+  for (auto [how, expected] : {std::pair{crossrank::Aggregate::first, first}, std::pair{crossrank::Aggregate::max, best},
+                               std::pair{crossrank::Aggregate::mean, mean}}) {
+    Collect sink;
+    Lines in({line});
+    crossrank::RerankOptions rerank;
+    rerank.long_docs = crossrank::LongDocs::chunk;
+    rerank.chunk_stride = 16;
+    rerank.aggregate = how;
+    const auto summary = crossrank::run_rerank(reranker, in, sink, {}, rerank);
+    CHECK(summary.chunked == 1);
+    CHECK(summary.windows == 3);
+    CHECK(summary.pairs == 4);
+    REQUIRE(sink.scores.size() == 2);
+    CHECK(sink.scores[1] == Approx(expected));
+  }
 }

@@ -100,6 +100,10 @@ TEST_CASE("each output format's reader reads what its writer wrote", "[requests]
   CHECK(written.results[1].label == 2);
   CHECK_THROWS_WITH(crossrank::read_rerank_output(Json::parse(R"({"results":[{"index":0,"score":1},{"index":0,"score":2}]})")),
                     Catch::Contains("\"results\"[1]: \"index\" 0 is out of range or repeated"));
+  // A num_docs near 2^64 sizes nothing: the index is in range, and eval refuses the cut list.
+  const auto huge = crossrank::read_rerank_output(
+      Json::parse(R"({"num_docs":18446744073709551615,"results":[{"index":123456789,"score":1}]})"));
+  CHECK(huge.results.at(0).index == 123456789);
 
   // A qid with spaces is one column of TSV (tabs only), not of TREC (which refuses it).
   using crossrank::OutputFormat;

@@ -7,7 +7,7 @@
 
 #include "crossrank/error.hpp"
 #include "crossrank/options.hpp"
-#include "crossrank/runner.hpp"
+#include "crossrank/output.hpp"
 #include "support.hpp"
 
 using crossrank::OutputFormat;

@@ -10,7 +10,7 @@
 #include "crossrank/jsonl.hpp"
 #include "crossrank/metrics.hpp"
 #include "crossrank/requests.hpp"
-#include "crossrank/runner.hpp"
+#include "crossrank/sinks.hpp"
 
 // `crossrank eval` (docs/evaluation.md): metrics accumulated query by query or pair by pair,
 // either straight from the scorer (`eval -m`: the evaluators are the run's sinks, so errors

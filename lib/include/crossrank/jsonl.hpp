@@ -34,7 +34,7 @@ class LineSource {
     record.reset();
     return next(line);
   }
-  virtual size_t line_number() const = 0;  // of the line next() returned last
+  virtual size_t line_number() const = 0;  // of the line (record) next() or next_record() returned last
   // Input bytes consumed through the line next() returned last (progress); 0 if unknown.
   virtual uint64_t position() const { return 0; }
   // Physical input lines read so far, blank ones included.

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "crossrank/options.hpp"
@@ -66,6 +67,13 @@ WrittenScores read_score_output(const Json& record);
 // The qid of a line of rerank output in format: a JSON line's "qid" (nullopt when it has
 // none), a trec or tsv line's first column.
 std::optional<std::string> written_qid(std::string_view line, OutputFormat format);
+
+// rerank --resume: reads the output a killed run left in path (which must be in format:
+// jsonl, trec or tsv) and cuts it back to its complete queries, a partial last line (or, in
+// trec/tsv, every line of the last query, which may be incomplete) removed. Returns those
+// queries' qids. A missing file is an empty result. Throws InputError naming the output's line
+// when a complete line has no qid, IoError when the file cannot be read or cut.
+std::unordered_set<std::string> prepare_resume(const std::string& path, OutputFormat format);
 
 // A float as the shortest decimal that reads back as the same float (not a double's
 // 17 digits), so output is stable and short.

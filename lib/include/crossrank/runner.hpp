@@ -28,42 +28,41 @@ struct RunOptions {
   // template's default); set for a model without a prompt template: ConfigError.
   std::optional<std::string> instruction;
   bool skip_invalid = false;    // report bad lines and go on, instead of stopping
-  std::string rejects_path;     // with skip_invalid: bad lines are copied here verbatim
+  std::string rejects_path;     // with skip_invalid: bad lines are copied here verbatim (a --flat query: as one line)
   std::optional<size_t> max_skipped;  // with skip_invalid: more bad lines than this stop the run
-  // rerank's policy; its output options are the writer's (RerankOutputOptions).
-  std::optional<size_t> label;  // rerank: the label that ranks a multi-label model
-  DocumentOptions documents;          // rerank: --doc-fields, --with-title
-  size_t shard_index = 0;       // rerank: only the queries whose qid hashes to this shard...
-  size_t shard_count = 1;       // ...of this many (shard_of); 1: every query
-  std::unordered_set<std::string> done;  // rerank --resume: qids (id_text) already written
-  LongDocs long_docs = LongDocs::truncate;  // rerank: documents that do not fit
-  // rerank --long-docs chunk only (set without it: ConfigError): tokens consecutive windows
-  // share (unset: 32), and a document's score from its windows' (unset: max).
-  std::optional<size_t> chunk_stride;
-  std::optional<Aggregate> aggregate;
-  // Called on the writing thread after each window is written, with the counts so far.
+  // Called on the writing thread after each read-ahead is written, with the counts so far.
   std::function<void(const RunSummary&)> progress;
 };
 
-// rerank --resume: reads the output a killed run left in path (which must be in format:
-// jsonl, trec or tsv) and cuts it back to its complete queries, a partial last line (or, in
-// trec/tsv, every line of the last query, which may be incomplete) removed. Returns those
-// queries' qids. A missing file is an empty result. Throws InputError naming the output's line
-// when a complete line has no qid, IoError when the file cannot be read or cut.
-std::unordered_set<std::string> prepare_resume(const std::string& path, OutputFormat format);
+// rerank's policy (rerank, and eval --task rerank -m): which queries are scored, how their
+// documents are read and scored, the label that ranks. Its output options are the
+// writer's (RerankOutputOptions, sinks.hpp).
+struct RerankOptions {
+  std::optional<size_t> label;  // the label that ranks a multi-label model
+  DocumentOptions documents;    // --doc-fields, --with-title
+  size_t shard_index = 0;       // only the queries whose qid hashes to this shard...
+  size_t shard_count = 1;       // ...of this many (shard_of); 1: every query
+  std::unordered_set<std::string> done;  // --resume: qids (id_text) already written
+  LongDocs long_docs = LongDocs::truncate;  // documents that do not fit
+  // --long-docs chunk only (set without it: ConfigError): tokens consecutive windows share
+  // (unset: 32), and a document's score from its windows' (unset: max).
+  std::optional<size_t> chunk_stride;
+  std::optional<Aggregate> aggregate;
+};
 
 // What rerank's options say together (each alone was parsed into its type): --aggregate and
 // --chunk-stride only with --long-docs chunk, the shard. Throws ConfigError. run_rerank
 // checks them too; callers check first when something must wait for valid options (--resume
 // cuts its output file).
-void check_rerank_options(const RunOptions& options);
+void check_rerank_options(const RerankOptions& options);
 
 // Each throws InputError ("line N: ...") for the first bad line unless skip_invalid, after
 // writing every line before it, and Interrupted when a stop was requested (interrupt.hpp),
 // after writing every record finished before it.
 // Each query's or pair's scores go to the sink (sinks.hpp: the writers of each format, the
 // evaluators); records: what the sink says it wrote.
-RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options);
+RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options,
+                      const RerankOptions& rerank);
 RunSummary run_score(Reranker& reranker, LineSource& in, ScoreSink& sink, const RunOptions& options);
 // The instruction a line's query is paired with: its own, else --instruction, else
 // (nullopt) the template's default.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <unordered_set>
 
 #include "crossrank/error.hpp"
 #include "crossrank/tokenizer.hpp"
@@ -146,8 +147,10 @@ WrittenRanking read_rerank_output(const Json& j) {
   if (auto total = j.find("num_docs"); total != j.end() && total->is_number_unsigned()) {
     out.num_docs = total->get<size_t>();
   }
+  // The query's documents: more than the results when they were cut. A set, not a bitmap
+  // sized by a number read from the file.
   const size_t docs = std::max(n, out.num_docs.value_or(0));
-  std::vector<bool> seen(docs, false);
+  std::unordered_set<size_t> seen;
   for (size_t r = 0; r < n; ++r) {
     const Json& item = (*results)[r];
     const std::string where = "\"results\"[" + std::to_string(r) + "]";
@@ -156,11 +159,10 @@ WrittenRanking read_rerank_output(const Json& j) {
       throw InputError(where + " needs \"index\" and \"score\" (expected `crossrank rerank` output)");
     }
     const size_t index = item["index"].get<size_t>();
-    if (index >= docs || seen[index]) {
+    if (index >= docs || !seen.insert(index).second) {
       throw InputError(where + ": \"index\" " + std::to_string(index) +
                        " is out of range or repeated (evaluate output made without -k)");
     }
-    seen[index] = true;
     out.results.push_back({index, item["score"].get<double>(), item.value("id", Json()), item.value("label", Json())});
   }
   return out;

@@ -6,7 +6,6 @@
 #include "crossrank/jsonl.hpp"
 #include "crossrank/output.hpp"
 #include "crossrank/requests.hpp"
-#include "crossrank/runner.hpp"
 
 namespace crossrank {
 

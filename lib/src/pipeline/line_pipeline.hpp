@@ -192,7 +192,7 @@ class ReadAheadWriter {
 
 // One input record as read: its line, or the record its source parsed (FlatGroups).
 struct Input {
-  std::string line;
+  std::string line;  // with a record: its text, only when --rejects may need it
   std::optional<Json> record;
   size_t number = 0;          // its line number
   uint64_t end = 0;           // the input's position after it (progress)
@@ -295,6 +295,9 @@ RunSummary run_pipeline(Reranker* scorer, LineSource& in, const std::function<vo
             break;
           }
           if (!input.record && is_blank(input.line)) continue;
+          // What --rejects keeps of a record its source built: taken now, as parsing may
+          // consume the record before it fails.
+          if (input.record && !options.rejects_path.empty()) input.line = input.record->dump();
           input.number = in.line_number();
         } catch (const BadLine& e) {
           input.line = e.raw().value_or(std::string());
@@ -325,7 +328,6 @@ RunSummary run_pipeline(Reranker* scorer, LineSource& in, const std::function<vo
               rethrow_at_line(e, input.number);
             }
             const auto* bad = dynamic_cast<const BadLine*>(&e);
-            if (input.record) input.line = input.record->dump();
             rejects.add(input.number, bad && !bad->raw() ? nullptr : &input.line, e.what());
             ++skipped;
             continue;

@@ -12,7 +12,7 @@ namespace crossrank {
 
 using namespace line_pipeline;
 
-void check_rerank_options(const RunOptions& options) {
+void check_rerank_options(const RerankOptions& options) {
   if (options.long_docs != LongDocs::chunk && (options.aggregate || options.chunk_stride)) {
     throw ConfigError(std::string(options.aggregate ? "--aggregate" : "--chunk-stride") +
                       " applies to the windows of --long-docs chunk: add --long-docs chunk, or leave it out");
@@ -46,7 +46,7 @@ float aggregate(Aggregate how, const float* scores, size_t stride, size_t window
   return best;
 }
 
-size_t rank_label(const Reranker& reranker, const RunOptions& options) {
+size_t rank_label(const Reranker& reranker, const RerankOptions& options) {
   const size_t labels = reranker.num_labels();
   if (options.label) {
     if (*options.label >= labels) {
@@ -63,34 +63,35 @@ size_t rank_label(const Reranker& reranker, const RunOptions& options) {
 }
 
 // rerank's reading and scoring: each query's documents' scores (input order) to the sink.
-RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options) {
+RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options,
+                           const RerankOptions& rerank) {
   const size_t labels = reranker.num_labels();
-  const size_t label = rank_label(reranker, options);
-  check_rerank_options(options);
+  const size_t label = rank_label(reranker, rerank);
+  check_rerank_options(rerank);
   check_instruction_option(reranker, options);
   const PairEncoder& encoder = reranker.encoder();
   // Queries another shard takes, or an earlier run wrote (--resume), are neither tokenized
   // nor written.
   enum class Skip { none, other_shard, done };
   auto skip_of = [&](const RerankRequest& r) {
-    if (options.shard_count == 1 && options.done.empty()) return Skip::none;
+    if (rerank.shard_count == 1 && rerank.done.empty()) return Skip::none;
     const Json* qid = qid_of(r.record);
     if (!qid) {
-      throw InputError(std::string(options.shard_count > 1 ? "--shard" : "--resume") +
+      throw InputError(std::string(rerank.shard_count > 1 ? "--shard" : "--resume") +
                        " needs a \"qid\" (string or integer) on every line");
     }
-    if (options.shard_count > 1 && shard_of(*qid, options.shard_count) != options.shard_index) {
+    if (rerank.shard_count > 1 && shard_of(*qid, rerank.shard_count) != rerank.shard_index) {
       return Skip::other_shard;
     }
-    return options.done.count(id_text(*qid)) ? Skip::done : Skip::none;
+    return rerank.done.count(id_text(*qid)) ? Skip::done : Skip::none;
   };
   std::atomic<size_t> other_shards{0}, already_done{0};
-  const bool chunk = options.long_docs == LongDocs::chunk;
-  const size_t stride = options.chunk_stride.value_or(32);
+  const bool chunk = rerank.long_docs == LongDocs::chunk;
+  const size_t stride = rerank.chunk_stride.value_or(32);
   std::atomic<size_t> chunked{0}, windows{0};
-  const Aggregate how = options.aggregate.value_or(Aggregate::max);
+  const Aggregate how = rerank.aggregate.value_or(Aggregate::max);
   auto parse = [&](Input& input, std::vector<EncodedPair>& pairs) {
-    Windowed w{request_from(input, [&](Json& record) { return rerank_request_from(record, options.limits, options.documents); }),
+    Windowed w{request_from(input, [&](Json& record) { return rerank_request_from(record, options.limits, rerank.documents); }),
                {}, false};
     RerankRequest& r = w.request;
     if (const Skip skip = skip_of(r); skip != Skip::none) {
@@ -140,8 +141,9 @@ RunSummary rerank_pipeline(Reranker& reranker, LineSource& in, RerankSink& sink,
 
 }  // namespace
 
-RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options) {
-  RunSummary summary = rerank_pipeline(reranker, in, sink, options);
+RunSummary run_rerank(Reranker& reranker, LineSource& in, RerankSink& sink, const RunOptions& options,
+                      const RerankOptions& rerank) {
+  RunSummary summary = rerank_pipeline(reranker, in, sink, options, rerank);
   sink.finish(summary);
   return summary;
 }
