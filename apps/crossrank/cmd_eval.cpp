@@ -29,7 +29,7 @@ void eval(EvalCli& o) {
       throw ConfigError(option->get_name() + " says how -m reads and scores the input; --scores reads scores made earlier");
     }
   }
-  apply_query_input_options(o.input, o.common);
+  apply_query_input_options(o.input, o.common.rerank);
   if (o.scores.empty() == o.common.model_dir.empty()) {
     throw ConfigError("give -m DIR (score -i with the model) or --scores FILE (scores made earlier), not both");
   }

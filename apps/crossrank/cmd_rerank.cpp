@@ -52,7 +52,7 @@ void add_rerank_command(CLI::App& app) {
     CommonOptions& c = o->common;
     RerankOutputOptions& output = o->output;
     output.format = parse_output_format(o->format);
-    apply_query_input_options(o->input, c);
+    apply_query_input_options(o->input, c.rerank);
     if (min_score->count() > 0) output.min_score = static_cast<float>(o->min_score);
     RerankOptions& rerank = c.rerank;
     if (o->label >= 0) rerank.label = static_cast<size_t>(o->label);

@@ -154,9 +154,9 @@ void add_query_input_options(CLI::App& cmd, CommonOptions& o, QueryInputCli& q) 
   };
 }
 
-void apply_query_input_options(const QueryInputCli& q, CommonOptions& o) {
-  o.rerank.long_docs = parse_long_docs(q.long_docs);
-  if (!q.aggregate.empty()) o.rerank.aggregate = parse_aggregate(q.aggregate);
+void apply_query_input_options(const QueryInputCli& q, RerankOptions& rerank) {
+  rerank.long_docs = parse_long_docs(q.long_docs);
+  if (!q.aggregate.empty()) rerank.aggregate = parse_aggregate(q.aggregate);
 }
 
 void parse_shard(const std::string& text, RerankOptions& run) {

@@ -47,8 +47,8 @@ void add_tokenizer_threads_option(CLI::App& cmd, CommonOptions& o);  // in add_i
 void add_batching_options(CLI::App& cmd, CommonOptions& o);  // --batch-tokens, ..., --window
 void add_limit_options(CLI::App& cmd, CommonOptions& o);     // --max-line-bytes, --max-docs, ...
 void add_query_input_options(CLI::App& cmd, CommonOptions& o, QueryInputCli& q);
-// The options' values into o.rerank (--long-docs and --aggregate parsed into their enums).
-void apply_query_input_options(const QueryInputCli& q, CommonOptions& o);
+// The options kept as text into rerank (--long-docs and --aggregate parsed into their enums).
+void apply_query_input_options(const QueryInputCli& q, RerankOptions& rerank);
 Reranker load_reranker(const CommonOptions& o);
 // "--shard I/N" into rerank.shard_index and rerank.shard_count; ConfigError when malformed.
 void parse_shard(const std::string& text, RerankOptions& rerank);

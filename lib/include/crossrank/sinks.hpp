@@ -60,6 +60,8 @@ class RerankWriter final : public RerankSink {
   void finish(RunSummary& summary) const override;  // results below --min-score
 
  private:
+  void warn_reserved_fields(const RerankRequest& request);
+
   LineWriter& out_;
   RerankOutputOptions options_;
   size_t below_min_score_ = 0;

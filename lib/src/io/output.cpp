@@ -68,10 +68,11 @@ constexpr ColumnFormat kTsv{"tsv", '\t', "\t\r\n", "\t"};
 
 const ColumnFormat& column_format(OutputFormat format) { return format == OutputFormat::trec ? kTrec : kTsv; }
 
-// A query's results, one line each: columns(qid, docid, rank, score) gives the line's columns.
-template <typename Columns>
+// A query's results, one line each: line(qid, docid, rank, score) joins a line's columns
+// with the format's separator.
+template <typename Line>
 std::string format_ranked_lines(const RerankRequest& request, const std::vector<RankedDoc>& ranked,
-                                const ColumnFormat& format, Columns columns) {
+                                const ColumnFormat& format, Line line) {
   const Json* qid_value = qid_of(request.record);
   if (!qid_value) {
     throw InputError(std::string("--format ") + format.name + " needs a \"qid\" (string or integer) on every line");
@@ -88,12 +89,8 @@ std::string format_ranked_lines(const RerankRequest& request, const std::vector<
   for (size_t rank = 0; rank < ranked.size(); ++rank) {
     const Document& doc = request.docs[ranked[rank].index];
     if (rank > 0) out += '\n';
-    const std::vector<std::string> line = columns(qid, checked(id_text(doc.id), "document id"),
-                                                  std::to_string(rank + 1), id_text(score_json(ranked[rank].score)));
-    for (size_t c = 0; c < line.size(); ++c) {
-      if (c > 0) out += format.separator;
-      out += line[c];
-    }
+    out += line(qid, checked(id_text(doc.id), "document id"), std::to_string(rank + 1),
+                id_text(score_json(ranked[rank].score)));
   }
   return out;
 }
@@ -102,15 +99,19 @@ std::string format_ranked_lines(const RerankRequest& request, const std::vector<
 
 std::string format_rerank_trec(const RerankRequest& request, const std::vector<RankedDoc>& ranked,
                                const std::string& tag) {
-  return format_ranked_lines(request, ranked, kTrec, [&](std::string qid, std::string doc, std::string rank, std::string score) {
-    return std::vector<std::string>{std::move(qid), "Q0", std::move(doc), std::move(rank), std::move(score), tag};
-  });
+  const std::string s(1, kTrec.separator);
+  return format_ranked_lines(request, ranked, kTrec,
+                             [&](const std::string& qid, const std::string& doc, const std::string& rank,
+                                 const std::string& score) {
+                               return qid + s + "Q0" + s + doc + s + rank + s + score + s + tag;
+                             });
 }
 
 std::string format_rerank_tsv(const RerankRequest& request, const std::vector<RankedDoc>& ranked) {
-  return format_ranked_lines(request, ranked, kTsv, [](std::string qid, std::string doc, std::string rank, std::string score) {
-    return std::vector<std::string>{std::move(qid), std::move(doc), std::move(rank), std::move(score)};
-  });
+  const std::string s(1, kTsv.separator);
+  return format_ranked_lines(request, ranked, kTsv,
+                             [&](const std::string& qid, const std::string& doc, const std::string& rank,
+                                 const std::string& score) { return qid + s + doc + s + rank + s + score; });
 }
 
 std::string format_score(PairRequest& request, const float* scores, size_t labels) {

@@ -26,18 +26,19 @@ std::unordered_set<std::string> prepare_resume(const std::string& path, OutputFo
     offset += line.size() + 1;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (is_blank(line)) continue;
-    const std::string where = "--resume: " + path + " line " + std::to_string(number);
+    // Built only for an error: an output may have millions of lines.
+    auto where = [&] { return "--resume: " + path + " line " + std::to_string(number); };
     if (!jsonl && line[0] == '{') {
-      throw InputError(where + " is JSON, not --format " + to_string(format) +
+      throw InputError(where() + " is JSON, not --format " + to_string(format) +
                        ": give the format the file was written in");
     }
     std::optional<std::string> qid;
     try {
       qid = written_qid(line, format);
     } catch (const InputError& e) {
-      throw InputError(where + ": " + e.what());
+      throw InputError(where() + ": " + e.what());
     }
-    if (!qid) throw InputError(where + ": no \"qid\" (string or integer)");
+    if (!qid) throw InputError(where() + ": no \"qid\" (string or integer)");
     if (jsonl) {
       done.insert(*qid);
       keep = offset;

@@ -27,17 +27,23 @@ RerankWriter::RerankWriter(LineWriter& out, const RerankOutputOptions& options) 
   check_rerank_output(options_);
 }
 
-size_t RerankWriter::put(RerankRequest& r, const std::vector<float>& scores) {
-  // --doc-fields all: a document's own "score" or "index" (a first stage's, say) is not copied.
+// --doc-fields all (the only way such fields get here): a document's own "score" or "index"
+// (a first stage's, say) is not copied.
+void RerankWriter::warn_reserved_fields(const RerankRequest& r) {
   for (const Document& d : r.docs) {
-    if (warned_reserved_ || !d.fields.is_object()) continue;
+    if (!d.fields.is_object()) continue;
     for (const char* key : {"score", "index"}) {
-      if (warned_reserved_ || !d.fields.contains(key)) continue;
+      if (!d.fields.contains(key)) continue;
       log::warn(std::string("--doc-fields all: documents' own \"") + key + "\" fields are not copied (the "
                 "result's is crossrank's); rename them in the input to keep them");
       warned_reserved_ = true;
+      return;
     }
   }
+}
+
+size_t RerankWriter::put(RerankRequest& r, const std::vector<float>& scores) {
+  if (!warned_reserved_) warn_reserved_fields(r);
   std::vector<RankedDoc> ranked = rank(scores, options_.top_k);
   if (options_.min_score) {
     const auto kept = std::find_if(ranked.begin(), ranked.end(),
